@@ -1,0 +1,189 @@
+"""Claim: one numbered statement of a paper (DESIGN.md, "Claim")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import sympy as sp
+
+from .derivation import Derivation
+from .errors import ParameterError, UserInputError
+from .identity import IdentityResult, decide_identity
+from .model import Model
+
+RELATIONS = {"=": "equals", "<=": "is at most", ">=": "is at least", "~": "is asymptotically equal to"}
+BACKENDS = ("numpy", "torch", "mpmath")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a statement comes from: seed file name plus the paper's own locator."""
+
+    seed: str | None
+    locator: str
+    paper: str = ""
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.short}" + (f" ({self.note})" if self.note else "")
+
+    @property
+    def short(self) -> str:
+        return f"{self.seed or self.paper}, {self.locator}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Result of Claim.compare: the simplified difference and ratio of the right-hand sides."""
+
+    difference: sp.Basic
+    ratio: sp.Basic
+    identity: IdentityResult
+
+    @property
+    def identical(self) -> bool:
+        return self.identity.equal
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    lhs: sp.Basic
+    rhs: sp.Basic
+    sources: tuple[Source, ...]
+    relation: str = "="
+    #: the regime in which the paper says the statement holds, in words
+    regime: str = ""
+    #: SymPy relations the parameters must satisfy (checked by `validate`)
+    conditions: tuple = ()
+    units: dict = field(default_factory=dict, hash=False, compare=False)
+    clock: str = ""
+    interpretation: str = ""
+    model: Model | None = field(default=None, hash=False, compare=False)
+    derivation: Derivation | None = field(default=None, hash=False, compare=False)
+    #: corollary_of / limit_of / compare_with / derived_from -> ids of other claims
+    relations: dict = field(default_factory=dict, hash=False, compare=False)
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if self.relation not in RELATIONS:
+            raise ValueError(f"relation must be one of {sorted(RELATIONS)}, got {self.relation!r}")
+        object.__setattr__(self, "lhs", sp.sympify(self.lhs))
+        object.__setattr__(self, "rhs", sp.sympify(self.rhs))
+
+    # ------------------------------------------------------------------ symbols
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        found = self.lhs.free_symbols | self.rhs.free_symbols
+        return tuple(sorted(found, key=lambda s: s.name))
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        """The symbols the right-hand side depends on, sorted by name: lambdify's default arguments."""
+        return tuple(sorted(self.rhs.free_symbols, key=lambda s: s.name))
+
+    def symbol(self, name: str) -> sp.Symbol:
+        for s in self.symbols:
+            if s.name == name:
+                return s
+        raise UserInputError(f"claim {self.id} has no symbol {name!r}; its symbols are "
+                             f"{', '.join(s.name for s in self.symbols)}")
+
+    @property
+    def source(self) -> str:
+        return "; ".join(str(s) for s in self.sources)
+
+    @property
+    def equation(self) -> sp.Basic:
+        return {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge}.get(self.relation, sp.Eq)(self.lhs, self.rhs,
+                                                                               evaluate=False)
+
+    # ------------------------------------------------------------------ transformations
+    def _derived(self, new_id: str, rhs: sp.Basic, description: str, lhs: sp.Basic | None = None) -> "Claim":
+        derivation = Derivation(f"{self.id}: {description}", rhs)
+        derivation.step(f"{self.id} as stated", self.equation)
+        derivation.step(description, sp.Eq(lhs if lhs is not None else self.lhs, rhs, evaluate=False))
+        relations = {"derived_from": (self.id,)}
+        return replace(self, id=new_id, rhs=rhs, lhs=lhs if lhs is not None else self.lhs,
+                       derivation=derivation, relations=relations,
+                       title=f"{self.title} — {description}")
+
+    def _resolve(self, symbol) -> sp.Symbol:
+        return self.symbol(symbol) if isinstance(symbol, str) else symbol
+
+    def subs(self, values: dict | None = None, **kwargs) -> "Claim":
+        values = {self._resolve(k): sp.sympify(v) for k, v in {**(values or {}), **kwargs}.items()}
+        text = ", ".join(f"{k}={v}" for k, v in values.items())
+        return self._derived(f"{self.id}|subs({text})", self.rhs.subs(values), f"substitute {text}",
+                             lhs=self.lhs.subs(values))
+
+    def limit(self, symbol, value, direction: str = "+-") -> "Claim":
+        symbol = self._resolve(symbol)
+        value = sp.sympify(value)
+        if direction == "+-" and value.is_infinite:
+            direction = "-" if value == sp.oo else "+"
+        result = sp.simplify(sp.limit(self.rhs, symbol, value, dir=direction))
+        return self._derived(f"{self.id}|limit({symbol}->{value})", result, f"limit {symbol} -> {value}",
+                             lhs=sp.Limit(self.lhs, symbol, value) if symbol in self.lhs.free_symbols else None)
+
+    def series(self, symbol, point=0, order: int = 3) -> "Claim":
+        symbol = self._resolve(symbol)
+        result = sp.series(self.rhs, symbol, sp.sympify(point), order).removeO()
+        return self._derived(f"{self.id}|series({symbol}@{point},{order})", sp.simplify(result),
+                             f"series in {symbol} at {point} to order {order}")
+
+    def simplify(self) -> "Claim":
+        return self._derived(f"{self.id}|simplify", sp.simplify(self.rhs), "simplify")
+
+    # ------------------------------------------------------------------ numeric code
+    def lambdify(self, backend: str = "numpy", args=None):
+        """A function of ``args`` (default: ``parameters``, sorted by name) evaluating the right-hand side.
+
+        backend: "numpy" (vectorised floats), "torch" (tensors; constants are folded to floats first,
+        since torch functions refuse Python numbers), or "mpmath" (arbitrary precision, for
+        exponentially large or small values).
+        """
+        if backend not in BACKENDS:
+            raise ParameterError("backend", backend, " | ".join(BACKENDS))
+        args = tuple(self._resolve(a) for a in (args if args is not None else self.parameters))
+        expr = self.rhs.evalf() if backend == "torch" else self.rhs
+        function = sp.lambdify(args, expr, modules=backend)
+        function.args = args  # so callers can see the argument order
+        return function
+
+    # ------------------------------------------------------------------ comparison
+    def compare(self, other: "Claim", conditions=()) -> Comparison:
+        """Simplified difference and ratio of the right-hand sides, and whether they are identical."""
+        difference = sp.simplify(self.rhs - other.rhs)
+        ratio = sp.simplify(self.rhs / other.rhs) if other.rhs != 0 else sp.nan
+        identity = decide_identity(self.rhs, other.rhs, conditions=tuple(conditions) + self.conditions)
+        return Comparison(difference, ratio, identity)
+
+    # ------------------------------------------------------------------ printing
+    def pretty(self) -> str:
+        if self.relation != "~":
+            return sp.pretty(self.equation, use_unicode=True)
+        # draw as an equation, then swap the baseline "=" for "~" (SymPy has no asymptotic relation)
+        return sp.pretty(sp.Eq(self.lhs, self.rhs, evaluate=False), use_unicode=True).replace(" = ", " ~ ", 1)
+
+    def latex(self) -> str:
+        if self.relation == "~":
+            return f"{sp.latex(self.lhs)} \\sim {sp.latex(self.rhs)}"
+        return sp.latex(self.equation)
+
+    def __str__(self) -> str:
+        lines = [f"{self.id}: {self.title}", self.pretty(), f"source: {self.source}"]
+        if self.regime:
+            lines.append(f"regime: {self.regime}")
+        if self.clock:
+            lines.append(f"clock: {self.clock}")
+        if self.interpretation:
+            lines.append(f"noise: {self.interpretation}")
+        if self.units:
+            lines.append("units: " + ", ".join(f"{s}: {d}" for s, d in self.units.items()))
+        for kind, ids in self.relations.items():
+            lines.append(f"{kind.replace('_', ' ')}: {', '.join(ids)}")
+        if self.notes:
+            lines.append(f"notes: {self.notes}")
+        return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Decide whether two expressions are equal under their symbols' assumptions (DESIGN.md, identities).
+
+First SymPy: simplify(a - b) == 0. Where SymPy cannot decide, evaluate the difference at random
+admissible points in high precision with mpmath and say that sampling decided.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    equal: bool
+    decided_by: str              # "sympy" or "mpmath sampling (n points, dps digits)"
+    difference: sp.Basic         # simplified a - b
+    counterexample: dict = field(default_factory=dict)
+    max_relative_gap: float = 0.0
+
+
+def admissible_sample(symbols, rng: random.Random, conditions=()) -> dict:
+    """A random point respecting each symbol's SymPy assumptions and the given conditions."""
+    for _ in range(1000):
+        point = {}
+        for s in symbols:
+            if s.is_integer:
+                value = rng.randint(1 if s.is_positive else -5, 6)
+            elif s.is_positive:
+                value = mpmath.mpf(rng.uniform(0.05, 3.0))
+            elif s.is_nonnegative:
+                value = mpmath.mpf(rng.uniform(0.0, 3.0))
+            elif s.is_negative:
+                value = -mpmath.mpf(rng.uniform(0.05, 3.0))
+            else:
+                value = mpmath.mpf(rng.uniform(-3.0, 3.0))
+            point[s] = value
+        numeric = {s: sp.Float(v, 30) if not isinstance(v, int) else v for s, v in point.items()}
+        if all(bool(sp.sympify(c).subs(numeric)) for c in conditions):
+            return point
+    raise ValueError(f"could not find an admissible point for conditions {conditions}")
+
+
+def decide_identity(a: sp.Basic, b: sp.Basic, conditions=(), samples: int = 24, dps: int = 50,
+                    seed: int = 20261128) -> IdentityResult:
+    difference = sp.simplify(sp.sympify(a) - sp.sympify(b))
+    if difference == 0:
+        return IdentityResult(True, "sympy", difference)
+    if difference.is_number and difference.is_zero is False:
+        return IdentityResult(False, "sympy", difference, max_relative_gap=float("inf"))
+    symbols = sorted(difference.free_symbols | sp.sympify(a).free_symbols | sp.sympify(b).free_symbols,
+                     key=lambda s: s.name)
+    fa = sp.lambdify(symbols, a, "mpmath")
+    fb = sp.lambdify(symbols, b, "mpmath")
+    rng = random.Random(seed)
+    worst = mpmath.mpf(0)
+    with mpmath.workdps(dps):
+        for _ in range(samples):
+            point = admissible_sample(symbols, rng, conditions)
+            va, vb = fa(*point.values()), fb(*point.values())
+            scale = max(abs(va), abs(vb), mpmath.mpf(1))
+            gap = abs(va - vb) / scale
+            worst = max(worst, gap)
+            if gap > mpmath.mpf(10) ** (-(dps - 10)):
+                return IdentityResult(False, f"mpmath sampling ({dps} digits)", difference,
+                                      {s.name: float(v) for s, v in point.items()}, float(gap))
+    return IdentityResult(True, f"mpmath sampling ({samples} points, {dps} digits)", difference,
+                          max_relative_gap=float(worst))
