@@ -1,0 +1,1 @@
+"""escape-theory, numeric layer: quadrature, Monte Carlo, estimators (imports theory, never verify)."""

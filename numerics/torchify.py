@@ -1,0 +1,142 @@
+"""Lambdify a Model's drift, noise coefficient and domain into batched torch callables.
+
+The symbolic Model is the single source (DESIGN.md, "pydy"): nothing here restates a dynamic.
+A state batch has shape (paths, N); noise increments have shape (paths, M).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+import torch
+
+from theory.domain import Ball, Box, Interval
+from theory.errors import ModelError
+from theory.model import TIME, Model
+
+
+def _columns(expressions: list[sp.Expr], state: tuple[sp.Symbol, ...]) -> Callable:
+    """f(x) -> list of tensors (or floats for constant entries), one per expression."""
+    functions = []
+    for expr in expressions:
+        expr = sp.sympify(expr).evalf()
+        if expr.free_symbols - set(state):
+            raise ModelError(f"expression {expr} has unbound parameters: bind the model first")
+        if expr.free_symbols:
+            functions.append(sp.lambdify(state, expr, modules="torch"))
+        else:
+            value = float(expr)
+            functions.append(lambda *_, value=value: value)
+    return lambda x: [f(*x.unbind(dim=1)) for f in functions]
+
+
+@dataclass
+class TorchModel:
+    """Batched callables for one bound Model on one device and dtype."""
+
+    drift: Callable[[torch.Tensor], torch.Tensor]
+    noise: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    scheduler: Callable[[float], float] | None
+    #: x -> bool per path: outside the domain
+    outside: Callable[[torch.Tensor], torch.Tensor]
+    #: x -> int8 side code per path (indexes Domain.side_names), -1 inside
+    exit_side: Callable[[torch.Tensor], torch.Tensor]
+    #: the side code when only one face can be crossed (then exit_side need not run every step)
+    only_side: int | None
+    start: torch.Tensor
+    noise_dimension: int
+    #: sigma = this number times the identity: the engine then adds z * (number * sqrt(dt)) in place
+    noise_scalar: float | None = None
+
+
+def compile_model(model: Model, device: torch.device, dtype: torch.dtype) -> TorchModel:
+    model.require_numeric()
+    state = model.state
+    n = len(state)
+    drift_columns = _columns(list(model.drift), state)
+
+    def drift(x: torch.Tensor) -> torch.Tensor:
+        columns = [torch.as_tensor(c, dtype=dtype, device=device).expand(x.shape[0]) for c in drift_columns(x)]
+        return columns[0].unsqueeze(1) if n == 1 else torch.stack(columns, dim=1)
+
+    sigma = model.diffusion
+    noise_scalar = None
+    if sigma.free_symbols & set(state):
+        if sigma.is_diagonal() and sigma.shape[0] == sigma.shape[1]:
+            diagonal = _columns([sigma[i, i] for i in range(n)], state)
+
+            def noise(x, z):
+                return torch.stack([c * z[:, i] for i, c in enumerate(diagonal(x))], dim=1)
+        else:
+            entries = _columns(list(sigma), state)
+            rows, cols = sigma.shape
+
+            def noise(x, z):
+                matrix = torch.stack([torch.as_tensor(c, dtype=dtype, device=device).expand(x.shape[0])
+                                      for c in entries(x)], dim=1).reshape(-1, rows, cols)
+                return torch.einsum("pij,pj->pi", matrix, z)
+    else:
+        constant = torch.tensor(sp.matrix2numpy(sigma.evalf(), dtype=float), dtype=dtype, device=device)
+        if sigma.is_diagonal() and sigma.shape[0] == sigma.shape[1]:
+            diagonal_values = torch.diagonal(constant)
+            if bool((diagonal_values == diagonal_values[0]).all()):
+                noise_scalar = float(diagonal_values[0])
+
+                def noise(x, z):
+                    return z * noise_scalar
+            else:
+                def noise(x, z):
+                    return z * diagonal_values
+        else:
+            def noise(x, z):
+                return z @ constant.T
+
+    scheduler = None
+    if model.scheduler is not None:
+        if model.scheduler.free_symbols - {TIME}:
+            raise ModelError(f"scheduler {model.scheduler} has unbound parameters: bind the model first")
+        scheduler = sp.lambdify(TIME, model.scheduler, modules="math")
+
+    start = torch.tensor([float(v) for v in model.start], dtype=dtype, device=device)
+    outside, exit_side, only_side = _exit_detector(model, device, dtype)
+    return TorchModel(drift, noise, scheduler, outside, exit_side, only_side, start, sigma.shape[1], noise_scalar)
+
+
+def _exit_detector(model: Model, device: torch.device, dtype: torch.dtype):
+    """(outside, exit_side, only_side) for the model's domain."""
+    domain = model.domain
+    if isinstance(domain, Ball):
+        center = torch.tensor([float(v) for v in domain.center], dtype=dtype, device=device)
+        radius2 = float(domain.radius) ** 2
+
+        def outside_ball(x: torch.Tensor) -> torch.Tensor:
+            return ((x - center) ** 2).sum(dim=1) >= radius2
+        return outside_ball, lambda x: torch.where(outside_ball(x), 0, -1).to(torch.int8), 0
+    if not isinstance(domain, (Interval, Box)):
+        raise ModelError(f"no exit detector for domain {domain!r}")
+    lower = [domain.lower] if isinstance(domain, Interval) else list(domain.lower)
+    upper = [domain.upper] if isinstance(domain, Interval) else list(domain.upper)
+    # faces in side-code order: 2*axis is the lower face of that axis, 2*axis + 1 the upper one
+    faces = [(axis, sign, float(bound)) for axis, (lo, hi) in enumerate(zip(lower, upper))
+             for sign, bound in ((-1, lo), (+1, hi))]
+    finite = [(code, axis, sign, bound) for code, (axis, sign, bound) in enumerate(faces) if bound not in
+              (float("inf"), float("-inf"))]
+
+    def crossed(x, axis, sign, bound):
+        return x[:, axis] >= bound if sign > 0 else x[:, axis] <= bound
+
+    def outside(x: torch.Tensor) -> torch.Tensor:
+        result = crossed(x, *finite[0][1:])
+        for _, axis, sign, bound in finite[1:]:
+            result = result | crossed(x, axis, sign, bound)
+        return result
+
+    def exit_side(x: torch.Tensor) -> torch.Tensor:
+        # the first face crossed in side-code order wins (a path past a corner counts for the lower axis)
+        side = torch.full((x.shape[0],), -1, dtype=torch.int8, device=x.device)
+        for code, axis, sign, bound in reversed(finite):
+            side = torch.where(crossed(x, axis, sign, bound), code, side)
+        return side
+    return outside, exit_side, finite[0][0] if len(finite) == 1 else None
