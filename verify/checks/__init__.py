@@ -1,0 +1,1 @@
+"""Check families; each module registers its checks on import."""

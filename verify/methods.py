@@ -1,0 +1,50 @@
+"""Check methods shared by every family: identity, limit and scaling verdicts on Claims."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from theory.claim import Claim
+from theory.units import scaling_substitution
+
+from .check import Finding
+from .outcome import Verdict
+
+
+def identity_finding(stated: Claim, derived: Claim, what: str) -> Finding:
+    """VERIFIED when the two right-hand sides are identical, else REFUTED with the exact difference."""
+    comparison = derived.compare(stated)
+    evidence = {"stated": stated.rhs, "derived": derived.rhs, "difference": comparison.difference,
+                "ratio": comparison.ratio, "decided_by": comparison.identity.decided_by}
+    if comparison.identical:
+        return Finding(Verdict.VERIFIED, f"{what}: identical ({comparison.identity.decided_by})", evidence)
+    if comparison.identity.counterexample:
+        evidence["counterexample"] = comparison.identity.counterexample
+    return Finding(Verdict.REFUTED, f"{what}: they differ by {comparison.difference}", evidence,
+                   correction={"text": str(derived.rhs), "latex": sp.latex(derived.rhs)})
+
+
+def residual_finding(residuals: dict[str, sp.Basic], what: str) -> Finding:
+    """VERIFIED when every residual simplifies to zero, REFUTED with the non-zero ones otherwise."""
+    simplified = {name: sp.simplify(r) for name, r in residuals.items()}
+    bad = {name: r for name, r in simplified.items() if r != 0}
+    evidence = {"residuals": simplified, "decided_by": "sympy simplify"}
+    if not bad:
+        return Finding(Verdict.VERIFIED, f"{what}: every residual simplifies to 0", evidence)
+    return Finding(Verdict.REFUTED, f"{what}: non-zero residual(s) {', '.join(bad)}", evidence)
+
+
+def scaling_finding(claim: Claim) -> Finding:
+    """Both sides must transform alike when time, length and loss are rescaled (DESIGN.md, units)."""
+    scales = sp.symbols("lambda_T lambda_L lambda_loss", positive=True)
+    missing = [s for s in claim.rhs.free_symbols | claim.lhs.free_symbols if s not in claim.units]
+    if missing:
+        return Finding(Verdict.ERROR, f"claim {claim.id} declares no units for {sorted(map(str, missing))}")
+    substitution = scaling_substitution(claim.units, *scales, clock="gradient_flow")
+    lhs_factor = sp.simplify(claim.lhs.subs(substitution, simultaneous=True) / claim.lhs)
+    rhs_factor = sp.simplify(claim.rhs.subs(substitution, simultaneous=True) / claim.rhs)
+    gap = sp.simplify(rhs_factor - lhs_factor)
+    evidence = {"lhs_factor": lhs_factor, "rhs_factor": rhs_factor, "clock": "gradient flow: [t] = [w]^2/[L]"}
+    if gap == 0:
+        return Finding(Verdict.VERIFIED, f"both sides scale as {lhs_factor}", evidence)
+    return Finding(Verdict.REFUTED, f"lhs scales as {lhs_factor} but rhs as {rhs_factor}", evidence)

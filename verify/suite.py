@@ -1,0 +1,58 @@
+"""Suites: named lists of checks (DESIGN.md, "Suite"). `full` holds every registered check."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from theory.errors import UnknownIdError
+
+from .check import Check
+
+SUITES = {
+    "quick": "the fast checks: about a minute on two CPU cores",
+    "full": "the whole catalogue, at full sizes",
+    "kramers": "classical Kramers escape (foundation)",
+}
+
+_CHECKS: dict[str, Check] = {}
+
+
+def register_check(check: Check) -> Check:
+    if check.id in _CHECKS:
+        raise ValueError(f"check id {check.id!r} is registered twice")
+    unknown = set(check.suites) - set(SUITES)
+    if unknown:
+        raise ValueError(f"check {check.id} names unknown suites {sorted(unknown)}")
+    _CHECKS[check.id] = check
+    return check
+
+
+def _load() -> None:
+    from .checks import kramers  # noqa: F401  (registers on import)
+
+
+def all_checks() -> list[Check]:
+    _load()
+    return [_CHECKS[k] for k in sorted(_CHECKS)]
+
+
+def get_check(check_id: str) -> Check:
+    _load()
+    if check_id not in _CHECKS:
+        raise UnknownIdError("check", check_id, sorted(_CHECKS))
+    return _CHECKS[check_id]
+
+
+def checks_in(suite: str, only: str | None = None) -> list[Check]:
+    """The suite's checks in registration order; `only` filters ids by glob (or substring)."""
+    _load()
+    if suite not in SUITES:
+        raise UnknownIdError("suite", suite, sorted(SUITES))
+    chosen = [c for c in _CHECKS.values() if suite == "full" or suite in c.suites]
+    if only:
+        pattern = only if any(ch in only for ch in "*?[") else f"*{only}*"
+        chosen = [c for c in chosen if fnmatch.fnmatch(c.id, pattern)
+                  or any(fnmatch.fnmatch(claim, pattern) for claim in c.claims)]
+        if not chosen:
+            raise UnknownIdError("check pattern", only, [c.id for c in checks_in(suite)])
+    return chosen
