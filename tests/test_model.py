@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from theory import Ball, Box, Interval, Model, ModelError, ParameterError
+from theory import Ball, Box, Constraint, Interval, Model, ModelError, ParameterError
 from theory.kramers import DOUBLE_WELL, LANGEVIN, U, x
 
 D = sp.Symbol("D", positive=True)
@@ -66,3 +66,12 @@ def test_require_numeric_names_free_parameters():
 def test_shape_errors():
     with pytest.raises(ModelError, match="drift has shape"):
         Model("m", (x,), sp.Matrix([1, 2]), sp.Matrix([[1]]), Interval(-1, 1), (0,))
+
+
+def test_constraints_name_the_violated_condition():
+    kappa = sp.Symbol("kappa", positive=True)
+    model = Model.overdamped_langevin("constrained", kappa * x**2, x, D, Interval(-1, 1), start=(0,),
+                                      constraints=(Constraint(kappa < 2, "kappa < 2 (the density is normalisable)"),))
+    assert model.bind(kappa=1, D=1).potential == x**2
+    with pytest.raises(ParameterError, match="kappa < 2"):
+        model.bind(kappa=3, D=1)

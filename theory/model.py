@@ -9,7 +9,7 @@ layers read the same fields, so each dynamic has exactly one definition in the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -54,7 +54,6 @@ class Model:
     #: SDE time in units of SGD iterations: "t = k * eta" unless a paper says otherwise
     clock: str = "t = k * eta"
     constraints: tuple[Constraint, ...] = ()
-    units: dict = field(default_factory=dict)
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -149,10 +148,11 @@ class Model:
         for symbol, value in substitution.items():
             _check_assumptions(symbol, value)
         for constraint in self.constraints:
-            holds = sp.sympify(constraint.condition).subs(substitution)
-            if holds == sp.false:
-                raise ParameterError(", ".join(f"{s}={v}" for s, v in substitution.items()),
-                                     "", constraint.description)
+            condition = sp.sympify(constraint.condition)
+            if condition.subs(substitution) == sp.false:
+                involved = sorted(condition.free_symbols & set(substitution), key=lambda s: s.name)
+                raise ParameterError(", ".join(s.name for s in involved),
+                                     ", ".join(str(substitution[s]) for s in involved), constraint.description)
         bound = replace(
             self,
             drift=self.drift.subs(substitution),

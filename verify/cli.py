@@ -71,6 +71,8 @@ def show(claim_id: str, latex: bool, steps: bool) -> None:
         click.echo(claim.latex())
         return
     click.echo(str(claim))
+    if claim.model is not None:
+        click.echo("\n" + claim.model.describe())
     if steps and claim.derivation is not None:
         click.echo("\nderivation:\n" + claim.derivation.render())
 
