@@ -87,9 +87,10 @@ def test_kramers_mc_vs_exact_quick_sizes():
     runs = outcome.evidence["runs"]
     assert len(runs) == 4 and all(r["pass"] for r in runs)
     for shrink in outcome.evidence["step-size bias"]:
-        # the first-order prediction of the drop, and a drop seen at > 3 standard errors for D = 0.5
         assert shrink["first-order prediction of the drop"] > 0
-    assert max(s["drop in standard errors"] for s in outcome.evidence["step-size bias"]) > 3
+    # at D = 0.5 the expected drop is ~5.3 standard errors at quick sizes: seeing more than 1.5 fails
+    # for a correct engine with probability ~1e-4 (the full suite sees ~14)
+    assert max(s["drop in standard errors"] for s in outcome.evidence["step-size bias"]) > 1.5
 
 
 def test_kramers_exit_sides_quick_sizes():
