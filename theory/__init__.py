@@ -5,12 +5,12 @@ from .derivation import Derivation, Step
 from .domain import Ball, Box, Interval
 from .errors import ModelError, ParameterError, UnknownIdError, UserInputError
 from .identity import IdentityResult, decide_identity
-from .model import Brownian, Constraint, Model
+from .model import AlphaStable, Brownian, Constraint, Model
 from .registry import all_claims, get_claim, register
 from .units import Dimension
 
 __all__ = [
-    "Ball", "Box", "Brownian", "Claim", "Comparison", "Constraint", "Derivation", "Dimension", "IdentityResult",
+    "AlphaStable", "Ball", "Box", "Brownian", "Claim", "Comparison", "Constraint", "Derivation", "Dimension", "IdentityResult",
     "Interval", "Model", "ModelError", "ParameterError", "Source", "Step", "UnknownIdError", "UserInputError",
     "all_claims", "decide_identity", "get_claim", "register",
 ]

@@ -31,6 +31,35 @@ class Brownian:
 
 
 @dataclass(frozen=True)
+class AlphaStable:
+    """Independent symmetric alpha_l-stable Lévy processes, one per noise coordinate (seed 000 eq. 3).
+
+    measure="unnormalised": Lévy measure |y|^(-1-alpha) dy, as the papers write it (seed 000 eq. 23);
+    measure="standard": characteristic function exp(-t |w|^alpha). theory.levy derives the constant
+    that converts one into the other; the simulator uses it.
+    """
+
+    alphas: tuple
+    measure: str = "unnormalised"
+    kind = "alpha_stable"
+
+    def __post_init__(self) -> None:
+        alphas = tuple(sp.sympify(a) for a in self.alphas)
+        for i, a in enumerate(alphas):
+            if a.is_number and not (0 < a <= 2):
+                raise ParameterError(f"alpha[{i}]", a, "(0, 2]", "the stability index of a stable law")
+        if self.measure not in ("unnormalised", "standard"):
+            raise ModelError(f"unknown Lévy-measure normalisation {self.measure!r}: use 'unnormalised' or 'standard'")
+        object.__setattr__(self, "alphas", alphas)
+
+    def subs(self, values: dict) -> "AlphaStable":
+        return AlphaStable(tuple(a.subs(values) for a in self.alphas), self.measure)
+
+    def __str__(self) -> str:
+        return f"symmetric alpha-stable (alpha = {', '.join(map(str, self.alphas))}; {self.measure} Lévy measure)"
+
+
+@dataclass(frozen=True)
 class Constraint:
     """An admissibility condition on the parameters, with the words a user sees when it fails."""
 
@@ -46,7 +75,7 @@ class Model:
     diffusion: sp.Matrix
     domain: Domain
     start: tuple
-    noise: Brownian = Brownian()
+    noise: Brownian | AlphaStable = Brownian()
     #: factor s(t) multiplying the noise term, the learning-rate scheduler of seed 000 eq. 3; None = 1
     scheduler: sp.Expr | None = None
     potential: sp.Expr | None = None
@@ -68,6 +97,8 @@ class Model:
             raise ModelError(f"domain {self.domain} has dimension {self.domain.dimension}, the state {len(state)}")
         if len(self.start) != len(state):
             raise ModelError(f"start {self.start} has {len(self.start)} coordinates, the state {len(state)}")
+        if isinstance(self.noise, AlphaStable) and len(self.noise.alphas) != diffusion.shape[1]:
+            raise ModelError(f"{len(self.noise.alphas)} stability indices for {diffusion.shape[1]} noise coordinates")
         if self.interpretation != "ito":
             raise ModelError("only the Itô interpretation is implemented (the simulator is Euler-Maruyama)")
         object.__setattr__(self, "state", state)
@@ -101,6 +132,8 @@ class Model:
     def parameters(self) -> tuple[sp.Symbol, ...]:
         """Free symbols other than the state and time, sorted by name."""
         exprs = [self.drift, self.diffusion, *self.domain_bounds(), *self.start]
+        if isinstance(self.noise, AlphaStable):
+            exprs += list(self.noise.alphas)
         if self.scheduler is not None:
             exprs.append(self.scheduler)
         found = set().union(*(sp.sympify(e).free_symbols for e in exprs))
@@ -117,8 +150,14 @@ class Model:
     def _noise_factor(self) -> sp.Expr:
         return sp.Integer(1) if self.scheduler is None else self.scheduler
 
+    def _require_brownian(self, what: str) -> None:
+        if not isinstance(self.noise, Brownian):
+            raise ModelError(f"the {what} of {self.name!r} is nonlocal (Lévy noise); only Brownian models have "
+                             "the differential form derived here")
+
     def generator(self, f: sp.Expr) -> sp.Expr:
         """L f = b . grad f + (s(t)^2 / 2) sum_ij a_ij d_i d_j f  (Itô generator)."""
+        self._require_brownian("generator")
         first = sum(self.drift[i] * sp.diff(f, xi) for i, xi in enumerate(self.state))
         a = self.covariance
         second = sum(a[i, j] * sp.diff(f, xi, xj)
@@ -127,6 +166,7 @@ class Model:
 
     def fokker_planck(self, p: sp.Expr) -> sp.Expr:
         """L* p = -sum_i d_i (b_i p) + (s(t)^2 / 2) sum_ij d_i d_j (a_ij p): dp/dt = L* p."""
+        self._require_brownian("Fokker-Planck operator")
         first = -sum(sp.diff(self.drift[i] * p, xi) for i, xi in enumerate(self.state))
         a = self.covariance
         second = sum(sp.diff(a[i, j] * p, xi, xj)
@@ -160,6 +200,7 @@ class Model:
             domain=self.domain.subs(substitution),
             start=tuple(v.subs(substitution) for v in self.start),
             scheduler=None if self.scheduler is None else self.scheduler.subs(substitution),
+            noise=self.noise.subs(substitution) if isinstance(self.noise, AlphaStable) else self.noise,
             potential=None if self.potential is None else self.potential.subs(substitution),
         )
         if not bound.parameters and not bound.domain.contains(bound.start):
