@@ -1,6 +1,8 @@
 """The Monte Carlo engine: batched Euler-Maruyama exit times on a torch device (DESIGN.md).
 
-    X_{k+1} = X_k + b(X_k) dt + s(t_k) sigma(X_k) sqrt(dt) Z_k,   Z_k ~ N(0, I)   (Itô)
+    X_{k+1} = X_k + b(X_k) dt + s(t_k) sigma(X_k) dL_k        (Itô; Euler for Lévy noise, seed 000 eq. 81)
+
+with dL_k = sqrt(dt) N(0, I) for Brownian noise, or per coordinate the alpha_l-stable increment over dt.
 
 All paths of a chunk advance together as one tensor. A path's exit step is the first k with X_k
 outside the domain (discrete monitoring: the scheme misses excursions between steps, which
@@ -63,7 +65,6 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
     compiled = compile_model(model, device, dtype)
     several_sides = compiled.only_side is None
     max_steps = int(math.ceil(max_time / dt))
-    sqrt_dt = math.sqrt(dt)
     bar = _progress(progress, n_paths)
     try:
         for index, start in enumerate(range(0, n_paths, chunk_size)):
@@ -81,16 +82,12 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
             while step < max_steps and x.shape[0] > 0:
                 block = min(compact_every, max_steps - step)
                 for _ in range(block):
-                    scale = sqrt_dt if compiled.scheduler is None else sqrt_dt * compiled.scheduler(step * dt)
-                    # float32 normals: torch draws them ~5x faster than float64 on CPU, and their
-                    # 24-bit resolution is far below any Monte Carlo error
-                    z = torch.randn((x.shape[0], compiled.noise_dimension), generator=generator,
-                                    device=device, dtype=torch.float32)
+                    scale = 1.0 if compiled.scheduler is None else compiled.scheduler(step * dt)
+                    z = compiled.increment(x.shape[0], generator, dt)
                     if compiled.noise_scalar is not None:  # fewer kernels: the common additive case
-                        x = torch.add(x, compiled.drift(x), alpha=dt).add_(z.to(dtype),
-                                                                           alpha=compiled.noise_scalar * scale)
+                        x = torch.add(x, compiled.drift(x), alpha=dt).add_(z, alpha=compiled.noise_scalar * scale)
                     else:
-                        x = x + compiled.drift(x) * dt + compiled.noise(x, z.to(dtype)) * scale
+                        x = x + compiled.drift(x) * dt + compiled.noise(x, z) * scale
                     step += 1
                     newly = compiled.outside(x) & (step_of_exit < 0)
                     step_of_exit.masked_fill_(newly, step)
