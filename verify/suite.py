@@ -12,6 +12,7 @@ SUITES = {
     "quick": "the fast checks: about a minute on two CPU cores",
     "full": "the whole catalogue, at full sizes",
     "kramers": "classical Kramers escape (foundation)",
+    "levy": "Lévy-driven escape: seeds 000/001 and the classical 1-D exit law",
 }
 
 _CHECKS: dict[str, Check] = {}
@@ -28,7 +29,7 @@ def register_check(check: Check) -> Check:
 
 
 def _load() -> None:
-    from .checks import kramers  # noqa: F401  (registers on import)
+    from .checks import kramers, levy  # noqa: F401  (registers on import)
 
 
 def all_checks() -> list[Check]:
