@@ -7,7 +7,7 @@ import sympy as sp
 
 from theory import ModelError, diffusion1d
 from theory.domain import Interval
-from theory.kramers import (ASYMMETRIC_QUARTIC_TIME, DOUBLE_WELL, EXACT_MFPT, GIBBS_DENSITY, LANGEVIN,
+from theory.kramers import (DOUBLE_WELL, EXACT_MFPT, GIBBS_DENSITY, LANGEVIN,
                             SYMMETRIC_QUARTIC_CORRECTION, SYMMETRIC_QUARTIC_TIME, kramers_for, laplace_correction, x)
 from theory.model import Model
 from verify import Context, Verdict, get_check
