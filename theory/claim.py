@@ -8,7 +8,7 @@ import sympy as sp
 
 from .derivation import Derivation
 from .errors import ParameterError, UserInputError
-from .identity import IdentityResult, decide_identity
+from .identity import IdentityResult, decide_identity, safe_lambdify, tidy
 from .model import Model
 
 RELATIONS = {"=": "equals", "<=": "is at most", ">=": "is at least", "~": "is asymptotically equal to"}
@@ -148,15 +148,15 @@ class Claim:
             raise ParameterError("backend", backend, " | ".join(BACKENDS))
         args = tuple(self._resolve(a) for a in (args if args is not None else self.parameters))
         expr = self.rhs.evalf() if backend == "torch" else self.rhs
-        function = sp.lambdify(args, expr, modules=backend)
+        function = safe_lambdify(args, expr, backend)
         function.args = args  # so callers can see the argument order
         return function
 
     # ------------------------------------------------------------------ comparison
     def compare(self, other: "Claim", conditions=()) -> Comparison:
         """Simplified difference and ratio of the right-hand sides, and whether they are identical."""
-        difference = sp.simplify(self.rhs - other.rhs)
-        ratio = sp.simplify(self.rhs / other.rhs) if other.rhs != 0 else sp.nan
+        difference = tidy(self.rhs - other.rhs)
+        ratio = tidy(self.rhs / other.rhs) if other.rhs != 0 else sp.nan
         identity = decide_identity(self.rhs, other.rhs, conditions=tuple(conditions) + self.conditions)
         return Comparison(difference, ratio, identity)
 

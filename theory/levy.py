@@ -182,6 +182,14 @@ MEAN_JUMP_GAP = register(Claim(
     interpretation=NOISE, relations={"corollary_of": ("battash.eq12",)},
 ))
 
+MEAN_JUMP_GAP_001 = register(Claim(
+    id="battash.eq15_001",
+    title="mean time between large jumps (review version)",
+    lhs=sp.Symbol("E[S_k^l]"), rhs=alpha / 2 * s_t ** (-rho * alpha) * eps ** (-rho * alpha),
+    sources=(Source("001_8289d68cf3bd5d68.txt", "sec. 4, eq. 15"),), regime="rho in (0, 1)", conditions=CONDITIONS,
+    clock=CLOCK, interpretation=NOISE, relations={"corollary_of": ("battash.eq12",), "compare_with": ("battash.eq15",)},
+))
+
 m_stated = lam * eps**alpha / alpha
 FIRST_JUMP_EXIT = register(Claim(
     id="battash.eq13",

@@ -1,0 +1,66 @@
+"""Scheduler theorems of seeds 000/001, one test per claim id: the evidence each check computes."""
+
+import sympy as sp
+
+from theory import battash as B
+from theory import levy
+from verify import Context, Verdict, get_check
+
+
+def run(check_id):
+    return get_check(check_id).run(Context(suite="quick"))
+
+
+def parse(text, *symbols):
+    return sp.sympify(text, locals={s.name: s for s in symbols})
+
+
+def test_battash_thm4_1():
+    outcome = run("battash.thm4_1")
+    assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["difference"] == "0"
+
+
+def test_battash_thm4_1_appendix():
+    outcome = run("battash.thm4_1_appendix")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.evidence["the appendix's own last integrand integrates to its result"] is True
+    # the derived replacement is the recomputed integral, which test_battash_thm4_1 shows is the main-text theorem
+    derived = B.power_exponential_integral(B.EQ27_INTEGRAND).result
+    assert outcome.correction["text"] == str(derived)
+    assert not B.THM_4_1_APPENDIX.compare(B.THM_4_1).identical
+
+
+def test_battash_cor4_2():
+    outcome = run("battash.cor4_2")
+    assert outcome.verdict is Verdict.REFUTED
+    symbols = (B.eps, B.alpha_l, B.rho, B.A, B.Phi, B.beta_S, B.lam_bar)
+    ratio = parse(outcome.evidence["ratio"], *symbols)
+    # derived / stated = 2 lambda_bar^(1 - alpha): a factor 2 and lambda^alpha for lambda
+    assert sp.simplify(ratio - 2 * B.lam_bar ** (1 - B.alpha_l)) == 0
+
+
+def test_battash_cor4_6():
+    assert run("battash.cor4_6").evidence["difference"] == "0"
+
+
+def test_battash_eq31():
+    assert run("battash.eq31").evidence["difference"] == "0"
+
+
+def test_battash_thm4_3():
+    outcome = run("battash.thm4_3_face")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.correction["text"] == "m_bar_i/(beta_i*d_i_plus**alpha_i)"
+
+
+def test_battash_eq15_001():
+    outcome = run("battash.eq15_001")
+    assert outcome.verdict is Verdict.REFUTED
+    ratio = parse(outcome.evidence["ratio"], levy.s_t, levy.rho, levy.alpha)
+    assert sp.simplify(ratio - levy.s_t ** levy.rho) == 0  # differs from eq. 12 unless s_t = 1
+
+
+def test_power_exponential_integral_matches_sympy_on_a_numeric_case():
+    t = B.t
+    derived = B.power_exponential_integral(3 * t**2 * sp.exp(-2 * t**3)).result
+    assert sp.simplify(derived - sp.integrate(3 * t**2 * sp.exp(-2 * t**3), (t, 0, sp.oo))) == 0

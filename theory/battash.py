@@ -1,0 +1,161 @@
+"""The scheduler theorems of Battash & Lindenbaum: seed 000_6ac092e84b589a62.txt (conference version,
+with appendices) and seed 001_8289d68cf3bd5d68.txt (review version).
+
+Every theorem is a sum over parameters l of one term; the Claims below state that term (the summand),
+since every derivation and comparison acts on it term by term. Symbols follow the papers:
+m_bar_l = lambda_bar_l^alpha_l eps^alpha_l / alpha_l, beta_bar_l = 2 eps^(rho alpha_l) / alpha_l, A = A_{l,nu},
+s_t = t^(gamma - 1) (the "exponential" scheduler), Phi_l = (-d_l^-)^-alpha_l + (d_l^+)^-alpha_l.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .claim import Claim, Source
+from .derivation import Derivation
+from .levy import CLOCK, NOISE, SEED_000
+from .registry import register
+
+SEED_001 = "001_8289d68cf3bd5d68.txt"
+
+alpha_l = sp.Symbol("alpha_l", positive=True)
+alpha_i = sp.Symbol("alpha_i", positive=True)
+alpha_nu = sp.Symbol("alpha_nu", positive=True)
+gamma = sp.Symbol("gamma", positive=True)
+rho = sp.Symbol("rho", positive=True)
+eps = sp.Symbol("epsilon", positive=True)
+lam_bar = sp.Symbol("lambda_bar_l", positive=True)
+Phi = sp.Symbol("Phi_l", positive=True)
+Phi_i = sp.Symbol("Phi_i", positive=True)
+A = sp.Symbol("A_lnu", positive=True)
+beta_l = sp.Symbol("beta_l", positive=True)
+beta_S = sp.Symbol("beta_S", positive=True)
+beta_i = sp.Symbol("beta_i", positive=True)
+m_i = sp.Symbol("m_bar_i", positive=True)
+d_plus_i = sp.Symbol("d_i_plus", positive=True)
+u = sp.Symbol("u", positive=True)
+t = sp.Symbol("t", positive=True)
+
+m_bar = lam_bar**alpha_l * eps**alpha_l / alpha_l           # Thm 4.1 of both versions
+beta_bar = 2 * eps ** (rho * alpha_l) / alpha_l               # Thm 4.1 of both versions
+CONDITIONS = (alpha_l < 2, alpha_nu < 2, rho < 1, gamma < 1)
+REGIME = "small eps; exits only at large jumps; s_t = t^(gamma-1) with 1 + (gamma-1)(alpha_l-1) > 0"
+
+# ------------------------------------------------------------------------------ Theorem 4.1
+C_main = (2 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / (1 + (gamma - 1) * (alpha_l - 1))
+C_appendix = (2 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / (1 + (gamma - 1) * rho * (alpha_l - 1))
+rate = sp.Symbol("m_bar_l", positive=True) * Phi   # m_bar_l Phi_l, kept as one symbol in the theorem terms
+m_sym = sp.Symbol("m_bar_l", positive=True)
+
+THM_4_1 = register(Claim(
+    id="battash.thm4_1",
+    title="mean transition time, exponential scheduler (term l of the sum)",
+    lhs=sp.Symbol("E[sigma_G]_l"),
+    rhs=beta_l * (m_sym * Phi) ** (1 - C_main) * sp.gamma(C_main) / (A * beta_S * (1 + (gamma - 1) * (alpha_l - 1))),
+    relation="<=",
+    sources=(Source(SEED_000, "sec. 4, Theorem 4.1"), Source(SEED_001, "sec. 4, Theorem 4.1 (same statement)")),
+    regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+))
+
+THM_4_1_APPENDIX = register(Claim(
+    id="battash.thm4_1_appendix",
+    title="mean transition time as the proof in appendix B.1 ends (term l)",
+    lhs=sp.Symbol("E[sigma_G]_l"),
+    rhs=beta_l * m_sym * Phi * (m_sym * Phi) ** (-C_appendix) * sp.gamma(C_appendix)
+    / (A * beta_S * (1 + (gamma - 1) * rho * (alpha_l - 1))),
+    relation="<=", sources=(Source(SEED_000, "appendix B.1, eq. 27 (last line)"),),
+    regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+    relations={"compare_with": ("battash.thm4_1",)},
+))
+
+#: eq. 27, the line before the last: the integrand in t, with beta_l(t)/beta_S(t) -> beta_l/beta_S
+EQ27_INTEGRAND = (beta_l / beta_S) * t * t ** ((gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) * m_sym * Phi \
+    * sp.exp(-t ** ((gamma - 1) * (alpha_l - 1)) * m_sym * Phi * t) / A
+#: eq. 27, the last line: the same integrand as the paper rewrote it (exponent 1 + (gamma-1) rho (alpha_l-1))
+EQ27_LAST_INTEGRAND = (beta_l / beta_S) * t ** (1 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) \
+    * m_sym * Phi * sp.exp(-t ** (1 + (gamma - 1) * rho * (alpha_l - 1)) * m_sym * Phi) / A
+
+
+def power_exponential_integral(integrand: sp.Expr, variable: sp.Symbol = t) -> Derivation:
+    """int_0^oo c0 t^a exp(-c t^b) dt = c0 Gamma((a+1)/b) / (b c^((a+1)/b)), derived by substituting
+    v = c t^b (SymPy's integrate does not close the general case); the integrand must have that shape."""
+    d = Derivation("int_0^oo of a power times a stretched exponential", sp.S.Zero)
+    expanded = sp.powsimp(sp.expand_power_base(integrand, force=True), force=True)
+    d.step("integrand", expanded)
+    exponential = [f for f in sp.Mul.make_args(expanded) if isinstance(f, sp.exp)]
+    if len(exponential) != 1:
+        raise ValueError(f"integrand {integrand} is not a power times one exponential")
+    argument = sp.powsimp(-exponential[0].args[0], force=True)
+    c_coeff, power = argument.as_coeff_exponent(variable)
+    rest = sp.powsimp(sp.simplify(expanded / exponential[0]), force=True)
+    c0, a = rest.as_coeff_exponent(variable)
+    if variable in (c_coeff * c0).free_symbols:
+        raise ValueError(f"integrand {integrand} is not c0 t^a exp(-c t^b)")
+    d.step("identified (a, b, c) in c0 t^a exp(-c t^b)", sp.Tuple(sp.simplify(a), sp.simplify(power), c_coeff))
+    k = sp.simplify((a + 1) / power)
+    d.step("substitute v = c t^b: c0 / (b c^k) int_0^oo v^(k-1) e^-v dv with k = (a+1)/b > 0", k)
+    d.result = d.step("= c0 Gamma(k) / (b c^k)", sp.simplify(c0 * sp.gamma(k) / (power * c_coeff**k)))
+    return d
+
+
+# ------------------------------------------------------------------------------ Corollary 4.2 / eq. 28
+COR_4_2 = register(Claim(
+    id="battash.cor4_2",
+    title="mean transition time as gamma -> 1 (term l)",
+    lhs=sp.Symbol("E[sigma_G]_l"),
+    rhs=1 / (A * beta_S * lam_bar * eps ** (alpha_l * (1 - rho)) * Phi),
+    relation="<=",
+    sources=(Source(SEED_000, "sec. 4, Corollary 4.2, eq. 16; appendix B.1 eq. 28 (with lambda_l)"),
+             Source(SEED_001, "sec. 4, Corollary 4.2, eq. 16")),
+    regime="gamma -> 1 (constant learning rate), small eps", conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+    relations={"corollary_of": ("battash.thm4_1",), "limit_of": ("battash.thm4_1",)},
+))
+
+# ------------------------------------------------------------------------------ Theorem 4.5 / Corollary 4.6
+gamma_l = 1 + (gamma - 1) * (alpha_l - 1)
+kappa = (1 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / gamma_l
+beta_bar_l = sp.Symbol("beta_bar_l", positive=True)
+THM_4_5 = register(Claim(
+    id="battash.thm4_5",
+    title="probability of exiting after time u, exponential scheduler (term l)",
+    lhs=sp.Symbol("P(sigma>u)_l"),
+    rhs=beta_bar_l * m_sym * Phi * sp.uppergamma(kappa, m_sym * Phi * u ** gamma_l)
+    / (A * beta_S * gamma_l * (m_sym * Phi) ** kappa),
+    relation="<=",
+    sources=(Source(SEED_000, "sec. 4, Theorem 4.5, eq. 21; appendix C.4"),
+             Source(SEED_001, "sec. 4, Theorem 4.5, eq. 22 (beta_bar_S for beta_S)")),
+    regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+))
+COR_4_6 = register(Claim(
+    id="battash.cor4_6",
+    title="probability of exiting after time u as gamma -> 1 (term l)",
+    lhs=sp.Symbol("P(sigma>u)_l"), rhs=beta_bar_l / (A * beta_S) * sp.exp(-m_sym * Phi * u), relation="<=",
+    sources=(Source(SEED_000, "sec. 4, Corollary 4.6, eq. 22; appendix C.5"),
+             Source(SEED_001, "sec. 4, Corollary 4.6, eq. 23")),
+    regime="gamma -> 1", conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+    relations={"corollary_of": ("battash.thm4_5",), "limit_of": ("battash.thm4_5",)},
+))
+
+# ------------------------------------------------------------------------------ Theorem 4.3 / eqs. 30-31
+C_l_main = ((gamma - 1) * (alpha_l - 1 + rho * (2 * alpha_l - alpha_nu - alpha_l)) + 2) / ((gamma - 1) * (alpha_l - 1) + 1)
+THM_4_3 = register(Claim(
+    id="battash.thm4_3",
+    title="probability of exiting through the upper face of parameter i (term l)",
+    lhs=sp.Symbol("P(W_sigma in Omega_i^+)_l"),
+    rhs=(m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i) * beta_l**2 * (m_sym * Phi) ** (-C_l_main) * sp.gamma(C_l_main)
+    / (A * beta_S * ((gamma - 1) * (alpha_l - 1) + 1)),
+    relation="<=",
+    sources=(Source(SEED_000, "sec. 4, Theorem 4.3, eq. 17"), Source(SEED_001, "sec. 4, Theorem 4.3, eq. 18")),
+    regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+))
+EQ_31 = register(Claim(
+    id="battash.eq31",
+    title="exit through the upper face of parameter i as gamma -> 1 (term l)",
+    lhs=sp.Symbol("P(W_sigma in Omega_i^+)_l"),
+    rhs=(m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i) * beta_l**2 / (A * beta_S * (m_sym * Phi) ** 2),
+    relation="<=", sources=(Source(SEED_000, "appendix B.2, eq. 31"),), regime="gamma -> 1",
+    conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"limit_of": ("battash.thm4_3",)},
+))
+
+#: the factor of Thm 4.3 that stands for "the jump of parameter i leaves through d_i^+"
+FACE_FACTOR_STATED = (m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i)
