@@ -64,3 +64,15 @@ def test_power_exponential_integral_matches_sympy_on_a_numeric_case():
     t = B.t
     derived = B.power_exponential_integral(3 * t**2 * sp.exp(-2 * t**3)).result
     assert sp.simplify(derived - sp.integrate(3 * t**2 * sp.exp(-2 * t**3), (t, 0, sp.oo))) == 0
+
+
+def test_battash_cor4_4():
+    outcome = run("battash.cor4_4")
+    assert outcome.verdict is Verdict.REFUTED
+    assert 0 < outcome.evidence["counterexample"]["rho"] < 1  # sampled inside the corollary's own regime
+    mc = run("battash.cor4_4_mc")
+    evidence = mc.evidence
+    # the simulated interval excludes Cor 4.4 for every rho in [0, 1] and contains the derived rate ratio
+    assert evidence["mc ratio interval"][0] > max(evidence["Cor 4.4 ratio over rho in [0, 1]"])
+    assert evidence["derived ratio within interval + tolerance"]
+    assert mc.verdict is Verdict.REFUTED

@@ -159,3 +159,36 @@ EQ_31 = register(Claim(
 
 #: the factor of Thm 4.3 that stands for "the jump of parameter i leaves through d_i^+"
 FACE_FACTOR_STATED = (m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i)
+
+# ------------------------------------------------------------------------------ Corollary 4.4
+alpha_j = sp.Symbol("alpha_j", positive=True)
+lam_l = sp.Symbol("lambda_l", positive=True)
+lam_j = sp.Symbol("lambda_j", positive=True)
+d_plus_l = sp.Symbol("d_l_plus", positive=True)
+d_plus_j = sp.Symbol("d_j_plus", positive=True)
+
+COR_4_4 = register(Claim(
+    id="battash.cor4_4",
+    title="ratio of the probabilities of exiting through parameter l and parameter j",
+    lhs=sp.Symbol("P(Omega_l^+)/P(Omega_j^+)"),
+    rhs=lam_l**alpha_l / lam_j**alpha_j * eps ** ((alpha_l - alpha_j) * (1 - rho)) * d_plus_l ** (-alpha_l)
+    / d_plus_j ** (-alpha_j),
+    relation="<=",
+    sources=(Source(SEED_000, "sec. 4, Corollary 4.4, eq. 19; eq. 20 (proportional to eps^(alpha_l - alpha_j))"),
+             Source(SEED_001, "sec. 4, Corollary 4.4, eq. 20; eq. 21")),
+    regime="gamma -> 1, small eps", conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
+    relations={"corollary_of": ("battash.thm4_3",)},
+))
+
+
+def exit_face_ratio() -> Derivation:
+    """With gamma = 1 the exit is the first jump that leaves; jumps of different parameters are independent
+    Poisson streams, so P(face l^+) / P(face j^+) is the ratio of their rates nu(y > d^+ / (eps lambda))."""
+    from .levy import alpha as a, nu_tail
+
+    d = Derivation("ratio of exit rates through the upper faces of parameters l and j", sp.S.Zero)
+    rate_l = d.step("rate of jumps of l beyond d_l^+", nu_tail(d_plus_l / (eps * lam_l)).subs(a, alpha_l))
+    rate_j = d.step("rate of jumps of j beyond d_j^+", nu_tail(d_plus_j / (eps * lam_j)).subs(a, alpha_j))
+    d.result = d.step("ratio (competing exponential clocks)", sp.powsimp(sp.expand_power_base(rate_l / rate_j,
+                                                                                              force=True), force=True))
+    return d

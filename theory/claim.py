@@ -157,7 +157,8 @@ class Claim:
         """Simplified difference and ratio of the right-hand sides, and whether they are identical."""
         difference = tidy(self.rhs - other.rhs)
         ratio = tidy(self.rhs / other.rhs) if other.rhs != 0 else sp.nan
-        identity = decide_identity(self.rhs, other.rhs, conditions=tuple(conditions) + self.conditions)
+        identity = decide_identity(self.rhs, other.rhs,
+                                   conditions=tuple(conditions) + self.conditions + other.conditions)
         return Comparison(difference, ratio, identity)
 
     # ------------------------------------------------------------------ printing

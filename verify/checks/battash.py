@@ -117,3 +117,66 @@ for check in (
           "review version's eq. 15 against 1 / beta (eq. 12)", eq15_001, suites=SUITES),
 ):
     register_check(check)
+
+
+def cor4_4(context: Context, params: dict) -> Finding:
+    derivation = B.exit_face_ratio()
+    finding = identity_finding(B.COR_4_4, Claim(id="battash.cor4_4|derived", title="exit-rate ratio (derived)",
+                                                lhs=B.COR_4_4.lhs, rhs=derivation.result, sources=B.COR_4_4.sources,
+                                                derivation=derivation),
+                               "Cor 4.4 vs the ratio of the exit-causing jump rates")
+    finding.evidence["diagnosis"] = ("Cor 4.4 compares per-jump probabilities m_bar/beta; the exit is decided by the "
+                                     "first exit-causing jump among all parameters, i.e. by the rates m_bar d^-alpha, "
+                                     "which removes the (1 - rho) from the exponent and adds alpha_j / alpha_l")
+    return finding
+
+
+def cor4_4_mc(context: Context, params: dict) -> Finding:
+    """Exit faces of dX_l = -h X_l dt + eps dL^alpha_l on the box (-d, d)^2, simulated, against Cor 4.4 for every
+    rho in (0, 1) and against the derived rate ratio."""
+    import math
+
+    from numerics.estimators import normal_quantile
+    from numerics.montecarlo import simulate_exit
+    from theory import AlphaStable, Box, Model
+
+    a1, a2 = params["alphas"]
+    e, h, d = params["epsilon"], params["curvature"], params["half_width"]
+    x1, x2 = sp.symbols("x1 x2", real=True)
+    model = Model("2-D Lévy OU box", (x1, x2), sp.Matrix([-h * x1, -h * x2]), e * sp.eye(2),
+                  Box((-d, -d), (d, d)), (0, 0), noise=AlphaStable((a1, a2)))
+    sim = simulate_exit(model, n_paths=params["n_paths"], dt=params["dt"], max_time=params["max_time"],
+                        seed=context.seed, device=context.device, progress=context.progress)
+    n1 = int((sim.sides == sim.side_names.index("upper[0]")).sum())
+    n2 = int((sim.sides == sim.side_names.index("upper[1]")).sum())
+    log_ratio, log_se = math.log(n1 / n2), math.sqrt(1 / n1 + 1 / n2)
+    z = normal_quantile(1 - params["false_alarm"])
+    values = {B.alpha_l: a1, B.alpha_j: a2, B.eps: e, B.lam_l: 1, B.lam_j: 1, B.d_plus_l: d, B.d_plus_j: d}
+    derived = float(B.exit_face_ratio().result.subs(values))
+    stated = [float(B.COR_4_4.rhs.subs({**values, B.rho: r})) for r in (0, 1)]
+    low, high = log_ratio - z * log_se, log_ratio + z * log_se
+    stated_low, stated_high = math.log(min(stated)), math.log(max(stated))
+    evidence = {"alphas": [a1, a2], "epsilon": e, "exits upper[0]": n1, "exits upper[1]": n2,
+                "mc ratio": math.exp(log_ratio), "mc ratio interval": [math.exp(low), math.exp(high)],
+                "derived ratio (exit rates)": derived, "Cor 4.4 ratio over rho in [0, 1]": stated,
+                "asymptotic tolerance on log ratio (stated)": params["asymptotic_tolerance"],
+                "simulation": sim.summary(),
+                "confidence": f"interval at 1 - {params['false_alarm']:g} (two-sided normal on the log ratio)"}
+    derived_ok = low - params["asymptotic_tolerance"] <= math.log(derived) <= high + params["asymptotic_tolerance"]
+    evidence["derived ratio within interval + tolerance"] = derived_ok
+    if low > stated_high or high < stated_low:
+        return Finding(Verdict.REFUTED, f"simulated ratio {math.exp(log_ratio):.3f} [{math.exp(low):.3f}, "
+                       f"{math.exp(high):.3f}] lies outside Cor 4.4's range {min(stated):.3f}..{max(stated):.3f} "
+                       f"for every rho; derived {derived:.3f}", evidence,
+                       correction={"text": str(B.exit_face_ratio().result)})
+    return Finding(Verdict.INCONCLUSIVE, "the simulated ratio is compatible with some rho in Cor 4.4", evidence)
+
+
+register_check(Check("battash.cor4_4", ("battash.cor4_4",), "symbolic",
+                     "Cor 4.4 against the ratio of exit-causing jump rates", cor4_4, suites=SUITES))
+register_check(Check("battash.cor4_4_mc", ("battash.cor4_4",), "montecarlo",
+                     "simulated exit faces of a 2-D Lévy box vs Cor 4.4 (every rho) and the derived ratio", cor4_4_mc,
+                     params={"alphas": [1.2, 1.6], "epsilon": 0.1, "curvature": 4, "half_width": 1.0,
+                             "n_paths": 40_000, "dt": 0.01, "max_time": 1e4, "asymptotic_tolerance": 0.1,
+                             "false_alarm": 1e-4},
+                     suite_params={"quick": {"n_paths": 10_000}}, suites=SUITES, seed=21))
