@@ -290,6 +290,6 @@ for check in (
           "deepening the well: Lévy exit time ~unchanged, Brownian exit time exponentially longer", depth_independence,
           params={"alpha": 1.5, "epsilon": 0.1, "curvatures": [4, 16], "interval": [-1.0, 1.5], "n_paths": 20_000,
                   "dt": 0.005, "max_time": 1e5, "growth_tolerance": 0.1, "false_alarm": 1e-4},
-          suites=FAMILY, seed=14),
+          suite_params={"quick": {"n_paths": 5_000}}, suites=FAMILY, seed=14),
 ):
     register_check(check)
