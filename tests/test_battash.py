@@ -76,3 +76,17 @@ def test_battash_cor4_4():
     assert evidence["mc ratio interval"][0] > max(evidence["Cor 4.4 ratio over rho in [0, 1]"])
     assert evidence["derived ratio within interval + tolerance"]
     assert mc.verdict is Verdict.REFUTED
+
+
+def test_battash_eq40():
+    outcome = run("battash.eq40")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.evidence["difference"] == "-2*mu_xi*t"   # eq. 40 adds 2 mu_xi t to E[X_t]
+
+
+def test_battash_eq41():
+    outcome = run("battash.eq41")
+    assert outcome.verdict is Verdict.REFUTED and outcome.evidence["derived"] == "0"
+    # what eq. 41 actually computed is its own right-hand side: a one-sided absolute moment
+    computed = parse(outcome.evidence["what eq. 41 computes instead"], B.t, B.rho, B.alpha_l, B.eps_bar_sym)
+    assert sp.simplify(computed - B.EQ_41.rhs) == 0

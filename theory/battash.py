@@ -192,3 +192,53 @@ def exit_face_ratio() -> Derivation:
     d.result = d.step("ratio (competing exponential clocks)", sp.powsimp(sp.expand_power_base(rate_l / rate_j,
                                                                                               force=True), force=True))
     return d
+
+# ------------------------------------------------------------------------------ appendix B.4 (Lemma 3.3)
+h_ll = sp.Symbol("h_ll", positive=True)
+mu_xi = sp.Symbol("mu_xi", real=True)
+p_ = sp.Symbol("p", positive=True)
+eps_bar_sym = sp.Symbol("epsilon_bar", positive=True)
+
+EQ_40 = register(Claim(
+    id="battash.eq40",
+    title="mean of the first-order small-jump process X_t (appendix B.4)",
+    lhs=sp.Symbol("E[X_t^l]"), rhs=mu_xi * (2 * t + 1 / h_ll - sp.exp(-h_ll * t) / h_ll),
+    sources=(Source(SEED_000, "appendix B.4, eq. 40 (last line); used by Lemma 3.3 and Prop. 3.4"),),
+    regime="quadratic U near the minimum (h_ll), E[xi_t] = mu_xi t", clock=CLOCK, interpretation=NOISE,
+))
+
+
+def mean_of_x() -> Derivation:
+    """E[X_t] from eq. 39, X_t = xi_t - int_0^t xi_p h e^{-h (t-p)} dp, with E[xi_p] = mu_xi p (Fubini)."""
+    d = Derivation("E[X_t] from eq. 39", sp.S.Zero)
+    integral = d.step("E int_0^t xi_p h e^(-h(t-p)) dp = int_0^t mu_xi p h e^(-h(t-p)) dp",
+                      sp.integrate(mu_xi * p_ * h_ll * sp.exp(-h_ll * (t - p_)), (p_, 0, t)))
+    d.result = d.step("E[X_t] = mu_xi t - that", sp.simplify(mu_xi * t - integral))
+    return d
+
+
+EQ_41 = register(Claim(
+    id="battash.eq41",
+    title="first moment of the small-jump process xi_t (appendix B.4)",
+    lhs=sp.Symbol("E[xi_t^l]"),
+    rhs=2 * t * (eps_bar_sym ** (-rho * (1 - alpha_l)) - 1) / (1 - alpha_l),
+    sources=(Source(SEED_000, "appendix B.4, eq. 41"),),
+    regime="small jumps |y| <= eps_bar^-rho of the symmetric measure |y|^(-1-alpha) dy", clock=CLOCK,
+    interpretation=NOISE, conditions=(alpha_l < 2, rho < 1),
+))
+
+
+def mean_of_small_jumps() -> Derivation:
+    """E[xi_t] = t int_{|y| <= O} y nu(dy): the integrand is odd and nu symmetric, so the mean is 0 (for
+    alpha >= 1 each side diverges at 0 and the compensation of eq. 23 pairs them; the sum is still 0).
+    eq. 41 integrates y^-alpha over one side, from 1, and doubles it instead."""
+    y = sp.Symbol("y", positive=True)
+    cutoff = eps_bar_sym ** -rho
+    d = Derivation("E[xi_t] for the symmetric small-jump process", sp.S.Zero)
+    positive = d.step("t int_0^O y y^(-1-alpha) dy", t * sp.integrate(y * y ** (-1 - alpha_l), (y, 0, cutoff),
+                                                                    conds="none"))
+    negative = d.step("t int_-O^0 y |y|^(-1-alpha) dy (substitute y -> -y)", -positive)
+    d.result = d.step("sum", sp.simplify(positive + negative))
+    d.step("what eq. 41 computes: 2 t int_1^O y^-alpha dy (one-sided absolute moment beyond 1, doubled)",
+           sp.simplify(2 * t * sp.integrate(y ** (-alpha_l), (y, 1, cutoff), conds="none")))
+    return d

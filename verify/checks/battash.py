@@ -180,3 +180,22 @@ register_check(Check("battash.cor4_4_mc", ("battash.cor4_4",), "montecarlo",
                              "n_paths": 40_000, "dt": 0.01, "max_time": 1e4, "asymptotic_tolerance": 0.1,
                              "false_alarm": 1e-4},
                      suite_params={"quick": {"n_paths": 10_000}}, suites=SUITES, seed=21))
+
+
+def eq40(context: Context, params: dict) -> Finding:
+    derivation = B.mean_of_x()
+    return identity_finding(B.EQ_40, _derived(B.EQ_40, derivation.result, derivation), "eq. 40 vs eq. 39 averaged")
+
+
+def eq41(context: Context, params: dict) -> Finding:
+    derivation = B.mean_of_small_jumps()
+    finding = identity_finding(B.EQ_41, _derived(B.EQ_41, derivation.result, derivation),
+                               "eq. 41 vs the mean of a symmetric compensated small-jump process")
+    finding.evidence["what eq. 41 computes instead"] = derivation.steps[-1].expression
+    return finding
+
+
+register_check(Check("battash.eq40", ("battash.eq40",), "symbolic", "appendix B.4 eq. 40: E[X_t] recomputed", eq40,
+                     suites=SUITES))
+register_check(Check("battash.eq41", ("battash.eq41",), "symbolic",
+                     "appendix B.4 eq. 41: the mean of the symmetric small-jump process", eq41, suites=SUITES))
