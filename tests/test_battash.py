@@ -90,3 +90,17 @@ def test_battash_eq41():
     # what eq. 41 actually computed is its own right-hand side: a one-sided absolute moment
     computed = parse(outcome.evidence["what eq. 41 computes instead"], B.t, B.rho, B.alpha_l, B.eps_bar_sym)
     assert sp.simplify(computed - B.EQ_41.rhs) == 0
+
+
+def test_battash_cor4_2_as_a_bound_on_simulation():
+    evidence = run("battash.cor4_2_mc").evidence
+    assert all(row["holds"] for row in evidence["rows"])
+    # loose by at least a factor 2 for every rho, while the derived jump-rate law is within 10%
+    assert min(row["bound / simulated mean"] for row in evidence["rows"]) > 2
+    assert abs(evidence["derived / simulated"] - 1) < 0.1
+
+
+def test_battash_cor4_6_as_a_bound_on_simulation():
+    evidence = run("battash.cor4_6_mc").evidence
+    assert all(row["holds"] for row in evidence["rows"])
+    assert all(row["vacuous (bound >= 1) at u"] for row in evidence["rows"])  # above 1 at the smallest u
