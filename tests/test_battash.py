@@ -104,3 +104,28 @@ def test_battash_cor4_6_as_a_bound_on_simulation():
     evidence = run("battash.cor4_6_mc").evidence
     assert all(row["holds"] for row in evidence["rows"])
     assert all(row["vacuous (bound >= 1) at u"] for row in evidence["rows"])  # above 1 at the smallest u
+
+
+def test_battash_thmC1_exponent():
+    outcome = run("battash.thmC1_exponent")
+    assert outcome.verdict is Verdict.REFUTED and outcome.evidence["difference"] == "2*rho*(alpha_l - alpha_nu)"
+
+
+def test_battash_eq58():
+    assert run("battash.eq58").evidence["difference"] == "0"
+
+
+def test_battash_thmC2():
+    outcome = run("battash.thmC2")
+    assert outcome.verdict is Verdict.REFUTED
+    stated, recomputed = outcome.evidence["at gamma = 1: stated, recomputed"]
+    # at gamma = 1 the bound grows with c_l = 2 beta_bar_l - m_bar_l Phi_l where the integral decays as 1 / c_l
+    assert stated == "Phi_l*c_l*m_bar_l/(K_l*beta_bar_S)" and recomputed == "Phi_l*m_bar_l/(K_l*beta_bar_S*c_l)"
+
+
+def test_battash_lemma3_1():
+    assert run("battash.lemma3_1").evidence["bound - exact"] == "0"
+
+
+def test_battash_eq14():
+    assert run("battash.eq14").evidence["lim T_R / |ln eps_bar|"] == "zeta/h"

@@ -242,3 +242,64 @@ def mean_of_small_jumps() -> Derivation:
     d.step("what eq. 41 computes: 2 t int_1^O y^-alpha dy (one-sided absolute moment beyond 1, doubled)",
            sp.simplify(2 * t * sp.integrate(y ** (-alpha_l), (y, 1, cutoff), conds="none")))
     return d
+
+# ------------------------------------------------------------------------------ appendix C.1 (multistep scheduler)
+gamma_p = sp.Symbol("gamma_p", positive=True)
+C_lnup = sp.Symbol("C_lnup", positive=True)
+T_p = sp.Symbol("T_p", positive=True)
+T_p1 = sp.Symbol("T_p1", positive=True)
+
+THM_C1_EXPONENT = register(Claim(
+    id="battash.thmC1_exponent",
+    title="Thm C.1: exponent of gamma_p in the mean transition time, multistep scheduler",
+    lhs=sp.Symbol("exponent of gamma_p"), rhs=alpha_l * (1 - rho) - 1 + rho * alpha_nu,
+    sources=(Source(SEED_000, "appendix C.1, Theorem C.1"),), regime=REGIME, conditions=CONDITIONS, clock=CLOCK,
+    interpretation=NOISE, relations={"compare_with": ("battash.eq58",)},
+))
+EQ58_EXPONENT = alpha_l - 1 + rho * (alpha_l - alpha_nu)   # the same power in the proof, eq. 58
+
+EQ_58 = register(Claim(
+    id="battash.eq58",
+    title="eq. 58: integral of t exp(-C t) over one step of the multistep scheduler",
+    lhs=sp.Integral(t * sp.exp(-C_lnup * t), (t, T_p, T_p1)),
+    rhs=(sp.exp(-C_lnup * T_p) * (C_lnup * T_p + 1) - sp.exp(-C_lnup * T_p1) * (C_lnup * T_p1 + 1)) / C_lnup**2,
+    sources=(Source(SEED_000, "appendix C.1, eq. 58 (second line)"),), regime="T_p < T_p1", clock=CLOCK,
+    interpretation=NOISE,
+))
+
+# ------------------------------------------------------------------------------ appendix C.2 (trapping probability)
+K_l = sp.Symbol("K_l", positive=True)    # beta_bar_l / beta_bar_S (1 - m_bar_nu Phi_nu / beta_bar_nu)
+c_l = sp.Symbol("c_l", positive=True)    # 2 beta_bar_l - m_bar_l Phi_l
+beta_bar_S = sp.Symbol("beta_bar_S", positive=True)
+E_c2 = ((gamma - 1) * (alpha_l - 1 + rho * (alpha_nu - 1)) + 1) / ((gamma - 1) * (rho * (alpha_l - 1)) + 1)
+THM_C2 = register(Claim(
+    id="battash.thmC2",
+    title="Thm C.2: bound on P(sigma < oo), exponential scheduler (term l)",
+    lhs=sp.Symbol("P(sigma<oo)_l"),
+    rhs=m_sym * Phi / beta_bar_S / K_l * c_l**E_c2 / ((gamma - 1) * (rho * (alpha_l - 1)) + 1) * sp.gamma(E_c2),
+    relation="<=", sources=(Source(SEED_000, "appendix C.2, Theorem C.2, eq. 59 (and the end of eq. 61)"),),
+    regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+))
+#: eq. 61, the integral the proof evaluates (with s_t = t^(gamma - 1))
+EQ61_INTEGRAND = m_sym * Phi / beta_bar_S / K_l * t ** ((gamma - 1) * (alpha_l - 1 + rho * (alpha_nu - 1))) \
+    * sp.exp(-c_l * t ** ((gamma - 1) * rho * (alpha_l - 1)) * t)
+
+# ------------------------------------------------------------------------------ Lemma 3.1 and eq. 14
+mu = sp.Symbol("mu", positive=True)
+w0 = sp.Symbol("w", real=True)
+LEMMA_3_1 = register(Claim(
+    id="battash.lemma3_1",
+    title="gradient flow converges exponentially in a mu-strongly convex basin",
+    lhs=sp.Symbol("|Y_t - W*|^2"), rhs=2 * sp.Symbol("U_tilde", positive=True) / mu * sp.exp(-2 * mu * t),
+    relation="<=", sources=(Source(SEED_000, "sec. 3, Lemma 3.1, eq. 6; proof appendix B.6"),
+                            Source(SEED_001, "sec. 3, Lemma 3.1")),
+    regime="U mu-strongly convex on G, U_tilde = U(w) - U(W*)", clock=CLOCK, interpretation="deterministic (no noise)",
+))
+zeta = sp.Symbol("zeta", positive=True)
+RELAXATION = register(Claim(
+    id="battash.eq14",
+    title="relaxation time of the deterministic flow into an eps_bar^zeta neighbourhood",
+    lhs=sp.Symbol("T_R"), rhs=sp.Symbol("C_1", positive=True) * sp.Abs(sp.log(eps_bar_sym)), relation="<=",
+    sources=(Source(SEED_000, "sec. 4, eq. 14"), Source(SEED_001, "sec. 4, eq. 14")),
+    regime="eps_bar -> 0", clock=CLOCK, interpretation="deterministic (no noise)",
+))

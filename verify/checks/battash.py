@@ -284,3 +284,64 @@ register_check(Check("battash.eq40", ("battash.eq40",), "symbolic", "appendix B.
                      suites=SUITES))
 register_check(Check("battash.eq41", ("battash.eq41",), "symbolic",
                      "appendix B.4 eq. 41: the mean of the symmetric small-jump process", eq41, suites=SUITES))
+
+
+def thmC1_exponent(context: Context, params: dict) -> Finding:
+    proof = _derived(B.THM_C1_EXPONENT, B.EQ58_EXPONENT, None, "as in the proof, eq. 58")
+    return identity_finding(B.THM_C1_EXPONENT, proof, "Thm C.1's power of gamma_p vs the proof's")
+
+
+def eq58(context: Context, params: dict) -> Finding:
+    computed = sp.integrate(B.t * sp.exp(-B.C_lnup * B.t), (B.t, B.T_p, B.T_p1))
+    return identity_finding(B.EQ_58, _derived(B.EQ_58, computed), "eq. 58's integral recomputed")
+
+
+def thmC2(context: Context, params: dict) -> Finding:
+    derivation = B.power_exponential_integral(B.EQ61_INTEGRAND)
+    finding = identity_finding(B.THM_C2, _derived(B.THM_C2, derivation.result, derivation, "eq. 61 integrated"),
+                               "Thm C.2 vs the last integral of its proof, recomputed")
+    at_one = sp.simplify(B.THM_C2.rhs.subs(B.gamma, 1)), sp.simplify(derivation.result.subs(B.gamma, 1))
+    finding.evidence["at gamma = 1: stated, recomputed"] = list(at_one)
+    return finding
+
+
+def lemma3_1(context: Context, params: dict) -> Finding:
+    """On the quadratic U = mu w^2 / 2 (mu-strongly convex, the extreme case) the flow is solved exactly and
+    the lemma must hold, with equality."""
+    y = sp.Function("Y")
+    solution = sp.dsolve(sp.Eq(y(B.t).diff(B.t), -B.mu * y(B.t)), y(B.t), ics={y(0): B.w0}).rhs
+    exact = sp.simplify(solution**2)
+    stated = B.LEMMA_3_1.rhs.subs(sp.Symbol("U_tilde", positive=True), B.mu * B.w0**2 / 2)
+    gap = sp.simplify(stated - exact)
+    evidence = {"exact |Y_t|^2": exact, "stated bound": stated, "bound - exact": gap,
+                "note": "appendix B.6, eq. 54 writes 2 zeta(t)/mu e^(-2 mu t); with zeta(t) -> 0 this would be "
+                        "a different (tighter, false) bound: the statement needs zeta(0) = U_tilde"}
+    if gap == 0:
+        return Finding(Verdict.VERIFIED, "holds with equality on the quadratic (the extreme mu-strongly convex case)",
+                       evidence)
+    return Finding(Verdict.REFUTED, f"bound - exact = {gap}", evidence)
+
+
+def eq14(context: Context, params: dict) -> Finding:
+    """For U = h w^2 / 2 the relaxation integral is computed exactly; T_R / |ln eps_bar| must stay bounded
+    as eps_bar -> 0 (its limit is the constant C_1 can be)."""
+    h, y, d_plus = sp.Symbol("h", positive=True), sp.Symbol("y", positive=True), sp.Symbol("d_plus", positive=True)
+    relaxation = sp.integrate(1 / (h * y), (y, B.eps_bar_sym ** B.zeta, d_plus))
+    ratio_limit = sp.limit(relaxation / -sp.log(B.eps_bar_sym), B.eps_bar_sym, 0, "+")
+    evidence = {"T_R (quadratic U)": sp.simplify(relaxation), "lim T_R / |ln eps_bar|": ratio_limit}
+    if ratio_limit.is_finite:
+        return Finding(Verdict.VERIFIED, f"T_R / |ln eps_bar| -> {ratio_limit}: O(|ln eps_bar|) as stated", evidence)
+    return Finding(Verdict.REFUTED, "T_R grows faster than |ln eps_bar|", evidence)
+
+
+for check in (
+    Check("battash.thmC1_exponent", ("battash.thmC1_exponent",), "symbolic",
+          "Thm C.1's power of gamma_p against its proof", thmC1_exponent, suites=SUITES),
+    Check("battash.eq58", ("battash.eq58",), "symbolic", "eq. 58's integral recomputed", eq58, suites=SUITES),
+    Check("battash.thmC2", ("battash.thmC2",), "symbolic", "Thm C.2 against its proof's integral, recomputed", thmC2,
+          suites=SUITES),
+    Check("battash.lemma3_1", ("battash.lemma3_1",), "symbolic", "Lemma 3.1 on the exactly solvable quadratic",
+          lemma3_1, suites=SUITES),
+    Check("battash.eq14", ("battash.eq14",), "limit", "relaxation time is O(|ln eps_bar|)", eq14, suites=SUITES),
+):
+    register_check(check)
