@@ -129,3 +129,11 @@ def test_battash_lemma3_1():
 
 def test_battash_eq14():
     assert run("battash.eq14").evidence["lim T_R / |ln eps_bar|"] == "zeta/h"
+
+
+def test_battash_prop3_2():
+    outcome = run("battash.prop3_2")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.evidence["derived"] == "-2*rho - 2*theta_l + 2"
+    difference = parse(outcome.evidence["difference"], B.rho, B.alpha_l, B.theta)
+    assert sp.simplify(difference + B.rho * (1 + B.alpha_l)) == 0  # stated exceeds derived by rho (1 + alpha)

@@ -303,3 +303,39 @@ RELAXATION = register(Claim(
     sources=(Source(SEED_000, "sec. 4, eq. 14"), Source(SEED_001, "sec. 4, eq. 14")),
     regime="eps_bar -> 0", clock=CLOCK, interpretation="deterministic (no noise)",
 ))
+
+# ------------------------------------------------------------------------------ Proposition 3.2 (appendix B.3)
+theta = sp.Symbol("theta_l", positive=True)
+PROP_3_2_EXPONENT = register(Claim(
+    id="battash.prop3_2",
+    title="Prop. 3.2: exponent theta_bar of the small-jump deviation bound C eps_bar^theta_bar",
+    lhs=sp.Symbol("theta_bar_l"), rhs=-rho * (1 - alpha_l) + 2 - 2 * theta,
+    sources=(Source(SEED_000, "sec. 3, Proposition 3.2, eq. 9; proof appendix B.3, eqs. 34-35"),
+             Source(SEED_001, "sec. 3, Proposition 3.2")),
+    regime="theta_l in (0, (2 - alpha_l)/4), rho in (0, 1), horizon T_eps ~ Exp(beta_l)", conditions=CONDITIONS,
+    clock=CLOCK, interpretation=NOISE,
+))
+
+
+def small_jump_deviation_exponent() -> Derivation:
+    """The proof's route with the moments recomputed: Kolmogorov's inequality P(sup |eps_bar xi| >= c eps_bar^theta)
+    <= E[(eps_bar xi_T)^2] / (c eps_bar^theta)^2, E[xi_T^2] = T int_{|y| <= O} y^2 nu(dy), O = eps_bar^-rho, then the
+    horizon T ~ Exp(beta) with beta = 2 eps_bar^(rho alpha) / alpha (eq. 12 at s_t = 1) averaged out (eq. 35)."""
+    y = sp.Symbol("y", positive=True)
+    T = sp.Symbol("T", positive=True)
+    e = eps_bar_sym
+    d = Derivation("exponent of eps_bar in Prop. 3.2, recomputed", sp.S.Zero)
+    cutoff = e ** -rho
+    moment = sp.integrate(y ** (1 - alpha_l), (y, 0, cutoff), conds="none")
+    # SymPy leaves the lower limit as 0^(2 - alpha), which is 0 for alpha < 2
+    moment = moment.replace(lambda z: z.is_Pow and z.base == 0, lambda z: sp.S.Zero)
+    second = d.step("E[xi_T^2] = 2 T int_0^O y^(1-alpha) dy", 2 * T * moment)
+    kolmogorov = d.step("Kolmogorov: E[(eps_bar xi_T)^2] / eps_bar^(2 theta) (constants dropped)",
+                        e**2 * second / e ** (2 * theta))
+    rate = 2 * e ** (rho * alpha_l) / alpha_l
+    averaged = d.step("average over T ~ Exp(beta)", sp.integrate(kolmogorov * rate * sp.exp(-rate * T), (T, 0, sp.oo),
+                                                                 conds="none"))
+    combined = sp.powsimp(sp.expand_power_base(sp.simplify(averaged), force=True), force=True)
+    _, exponent = combined.as_independent(e)[1].as_coeff_exponent(e)
+    d.result = d.step("exponent of eps_bar", sp.expand(exponent))
+    return d
