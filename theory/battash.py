@@ -193,6 +193,7 @@ def exit_face_ratio() -> Derivation:
                                                                                               force=True), force=True))
     return d
 
+
 # ------------------------------------------------------------------------------ appendix B.4 (Lemma 3.3)
 h_ll = sp.Symbol("h_ll", positive=True)
 mu_xi = sp.Symbol("mu_xi", real=True)
@@ -242,6 +243,7 @@ def mean_of_small_jumps() -> Derivation:
     d.step("what eq. 41 computes: 2 t int_1^O y^-alpha dy (one-sided absolute moment beyond 1, doubled)",
            sp.simplify(2 * t * sp.integrate(y ** (-alpha_l), (y, 1, cutoff), conds="none")))
     return d
+
 
 # ------------------------------------------------------------------------------ appendix C.1 (multistep scheduler)
 gamma_p = sp.Symbol("gamma_p", positive=True)
