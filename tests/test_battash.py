@@ -137,3 +137,19 @@ def test_battash_prop3_2():
     assert outcome.evidence["derived"] == "-2*rho - 2*theta_l + 2"
     difference = parse(outcome.evidence["difference"], B.rho, B.alpha_l, B.theta)
     assert sp.simplify(difference + B.rho * (1 + B.alpha_l)) == 0  # stated exceeds derived by rho (1 + alpha)
+
+
+def test_battash_thm4_5():
+    outcome = run("battash.thm4_5")
+    assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["difference"] == "0"
+    assert outcome.evidence["eq. 68 (appendix) equals the recomputed integral"] is False
+
+
+def test_battash_eq68():
+    assert run("battash.eq68").verdict is Verdict.REFUTED
+
+
+def test_power_exponential_integral_with_a_lower_limit():
+    t, u = B.t, B.u
+    derived = B.power_exponential_integral(2 * t * sp.exp(-3 * t**2), lower=u).result
+    assert sp.simplify(derived - sp.integrate(2 * t * sp.exp(-3 * t**2), (t, u, sp.oo))) == 0

@@ -76,9 +76,10 @@ EQ27_LAST_INTEGRAND = (beta_l / beta_S) * t ** (1 + (gamma - 1) * (alpha_l - 1 +
     * m_sym * Phi * sp.exp(-t ** (1 + (gamma - 1) * rho * (alpha_l - 1)) * m_sym * Phi) / A
 
 
-def power_exponential_integral(integrand: sp.Expr, variable: sp.Symbol = t) -> Derivation:
-    """int_0^oo c0 t^a exp(-c t^b) dt = c0 Gamma((a+1)/b) / (b c^((a+1)/b)), derived by substituting
-    v = c t^b (SymPy's integrate does not close the general case); the integrand must have that shape."""
+def power_exponential_integral(integrand: sp.Expr, variable: sp.Symbol = t, lower: sp.Expr = sp.S.Zero) -> Derivation:
+    """int_lower^oo c0 t^a exp(-c t^b) dt = c0 Gamma((a+1)/b, c lower^b) / (b c^((a+1)/b)), derived by
+    substituting v = c t^b (SymPy's integrate does not close the general case); the integrand must have that
+    shape. lower = 0 gives the complete Gamma function."""
     d = Derivation("int_0^oo of a power times a stretched exponential", sp.S.Zero)
     expanded = sp.powsimp(sp.expand_power_base(integrand, force=True), force=True)
     d.step("integrand", expanded)
@@ -93,8 +94,9 @@ def power_exponential_integral(integrand: sp.Expr, variable: sp.Symbol = t) -> D
         raise ValueError(f"integrand {integrand} is not c0 t^a exp(-c t^b)")
     d.step("identified (a, b, c) in c0 t^a exp(-c t^b)", sp.Tuple(sp.simplify(a), sp.simplify(power), c_coeff))
     k = sp.simplify((a + 1) / power)
-    d.step("substitute v = c t^b: c0 / (b c^k) int_0^oo v^(k-1) e^-v dv with k = (a+1)/b > 0", k)
-    d.result = d.step("= c0 Gamma(k) / (b c^k)", sp.simplify(c0 * sp.gamma(k) / (power * c_coeff**k)))
+    d.step("substitute v = c t^b: c0 / (b c^k) int_{c lower^b}^oo v^(k-1) e^-v dv with k = (a+1)/b > 0", k)
+    gamma_value = sp.gamma(k) if lower == 0 else sp.uppergamma(k, c_coeff * lower**power)
+    d.result = d.step("= c0 Gamma(k, c lower^b) / (b c^k)", sp.simplify(c0 * gamma_value / (power * c_coeff**k)))
     return d
 
 
@@ -126,6 +128,21 @@ THM_4_5 = register(Claim(
              Source(SEED_001, "sec. 4, Theorem 4.5, eq. 22 (beta_bar_S for beta_S)")),
     regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
 ))
+#: appendix C.4, eq. 68: the integrand after s_t = t^(gamma - 1), from the line above it (exponent t^gamma_l)
+EQ68_INTEGRAND = beta_bar_l * m_sym * Phi / (A * beta_S) * t ** ((gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) \
+    * sp.exp(-t ** ((gamma - 1) * (alpha_l - 1)) * m_sym * Phi * t)
+gamma_rho = 1 + (gamma - 1) * rho * (alpha_l - 1)
+EQ_68 = register(Claim(
+    id="battash.eq68",
+    title="P(sigma > u) as the proof in appendix C.4 ends (term l)",
+    lhs=sp.Symbol("P(sigma>u)_l"),
+    rhs=beta_bar_l * m_sym * Phi / (A * beta_S) * (m_sym * Phi) ** (-(1 + (gamma - 1) * (alpha_l - 1 + rho * (
+        alpha_l - alpha_nu))) / gamma_rho) * sp.uppergamma((1 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu)))
+                                                          / gamma_rho, m_sym * Phi * u**gamma_rho) / gamma_rho,
+    relation="<=", sources=(Source(SEED_000, "appendix C.4, eq. 68 (last line)"),), regime=REGIME,
+    conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.thm4_5",)},
+))
+
 COR_4_6 = register(Claim(
     id="battash.cor4_6",
     title="probability of exiting after time u as gamma -> 1 (term l)",

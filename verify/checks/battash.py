@@ -68,6 +68,25 @@ def cor4_2(context: Context, params: dict) -> Finding:
     return finding
 
 
+def thm4_5(context: Context, params: dict) -> Finding:
+    """Recompute the integral of appendix C.4 (from the line before eq. 68) and compare with Thm 4.5 and eq. 68."""
+    derivation = B.power_exponential_integral(B.EQ68_INTEGRAND, lower=B.u)
+    finding = identity_finding(B.THM_4_5, _derived(B.THM_4_5, derivation.result, derivation, "C.4 integrated"),
+                               "Thm 4.5 vs the integral of appendix C.4 recomputed")
+    finding.evidence["eq. 68 (appendix) equals the recomputed integral"] = B.EQ_68.compare(
+        _derived(B.EQ_68, derivation.result)).identical
+    return finding
+
+
+def eq68(context: Context, params: dict) -> Finding:
+    derivation = B.power_exponential_integral(B.EQ68_INTEGRAND, lower=B.u)
+    finding = identity_finding(B.EQ_68, _derived(B.EQ_68, derivation.result, derivation, "C.4 integrated"),
+                               "appendix eq. 68 vs the recomputed integral")
+    finding.evidence["diagnosis"] = ("eq. 68 writes the exponent 1 + (gamma-1) rho (alpha_l-1) where s_t^(alpha_l-1) t "
+                                     "gives 1 + (gamma-1)(alpha_l-1): the same spurious rho as eq. 27")
+    return finding
+
+
 def cor4_6(context: Context, params: dict) -> Finding:
     limit, how = _gamma_to_one(B.THM_4_5)
     return identity_finding(B.COR_4_6, _derived(B.COR_4_6, limit, None, "limit of Thm 4.5"),
@@ -111,6 +130,10 @@ for check in (
           suites=SUITES),
     Check("battash.cor4_2", ("battash.cor4_2", "battash.thm4_1"), "limit", "Cor 4.2 against gamma -> 1 of Thm 4.1",
           cor4_2, suites=SUITES),
+    Check("battash.thm4_5", ("battash.thm4_5",), "symbolic", "Thm 4.5 against its proof's integral, recomputed",
+          thm4_5, suites=SUITES),
+    Check("battash.eq68", ("battash.eq68", "battash.thm4_5"), "symbolic",
+          "appendix C.4's final expression against the recomputed integral", eq68, suites=SUITES),
     Check("battash.cor4_6", ("battash.cor4_6", "battash.thm4_5"), "limit", "Cor 4.6 against gamma -> 1 of Thm 4.5",
           cor4_6, suites=SUITES),
     Check("battash.eq31", ("battash.eq31", "battash.thm4_3"), "limit", "eq. 31 against gamma -> 1 of Thm 4.3", eq31,
