@@ -44,6 +44,8 @@ class ExitTimes:
     dtype: str
     seconds: float
     path_steps: int
+    #: (paths, N) exit points when the simulation recorded them (simulate_exit(record_positions=True))
+    positions: np.ndarray | None = None
 
     @property
     def n_paths(self) -> int:

@@ -48,6 +48,7 @@ class ChunkResult:
     exit_steps: np.ndarray   # int64, -1 where the path was still inside at the horizon
     sides: np.ndarray        # int8 side codes, -1 where censored
     path_steps: int
+    positions: np.ndarray | None = None  # (paths, N) state at the exit step; the last state where censored
 
 
 def chunk_seed(seed: int, index: int) -> int:
@@ -58,8 +59,11 @@ def chunk_seed(seed: int, index: int) -> int:
 
 def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, seed: int = 0,
                      device="auto", dtype: torch.dtype = torch.float64, chunk_size: int = 1 << 16,
-                     compact_every: int = 32, progress=None) -> Iterator[ChunkResult]:
-    """Simulate and yield one ChunkResult per chunk (streaming: memory stays flat)."""
+                     compact_every: int = 32, progress=None, record_positions: bool = False) -> Iterator[ChunkResult]:
+    """Simulate and yield one ChunkResult per chunk (streaming: memory stays flat).
+
+    record_positions keeps the state at the exit step (one more tensor update per step): the exit point,
+    e.g. which axis a path left a ball along."""
     _validate(n_paths=n_paths, dt=dt, max_time=max_time, chunk_size=chunk_size, compact_every=compact_every)
     device = resolve_device(device)
     compiled = compile_model(model, device, dtype)
@@ -75,6 +79,8 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
             exit_steps = np.full(size, -1, dtype=np.int64)
             sides = np.full(size, -1, dtype=np.int8)
             x = compiled.start.expand(size, -1).clone()
+            positions = np.zeros((size, x.shape[1])) if record_positions else None
+            position_of_exit = x.clone() if record_positions else None
             ids = torch.arange(size, device=device)
             step_of_exit = torch.full((size,), -1, dtype=torch.int64, device=device)
             side_of_exit = torch.full((size,), -1, dtype=torch.int8, device=device)
@@ -93,12 +99,17 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
                     step_of_exit.masked_fill_(newly, step)
                     if several_sides:
                         side_of_exit = torch.where(newly, compiled.exit_side(x), side_of_exit)
+                    if record_positions:
+                        position_of_exit = torch.where(newly.unsqueeze(1), x, position_of_exit)
                 path_steps += block * x.shape[0]
                 finished = step_of_exit >= 0
                 done_ids = ids[finished].cpu().numpy()
                 exit_steps[done_ids] = step_of_exit[finished].cpu().numpy()
                 sides[done_ids] = side_of_exit[finished].cpu().numpy() if several_sides else compiled.only_side
                 keep = ~finished
+                if record_positions:
+                    positions[done_ids] = position_of_exit[finished].cpu().numpy()
+                    position_of_exit = position_of_exit[keep]
                 x, ids = x[keep], ids[keep]
                 step_of_exit, side_of_exit = step_of_exit[keep], side_of_exit[keep]
                 if not bool(torch.isfinite(x).all()):
@@ -108,7 +119,9 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
                     bar.update(len(done_ids))
             if bar is not None:
                 bar.update(x.shape[0])  # censored paths: done too
-            yield ChunkResult(index, seed_i, exit_steps, sides, path_steps)
+            if record_positions:
+                positions[ids.cpu().numpy()] = x.cpu().numpy()
+            yield ChunkResult(index, seed_i, exit_steps, sides, path_steps, positions)
     finally:
         if bar is not None:
             bar.close()
@@ -116,7 +129,7 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
 
 def simulate_exit(model: Model, *, n_paths: int, dt: float, max_time: float, seed: int = 0, device="auto",
                   dtype: torch.dtype = torch.float64, chunk_size: int = 1 << 16, compact_every: int = 32,
-                  progress=None) -> ExitTimes:
+                  progress=None, record_positions: bool = False) -> ExitTimes:
     """Exit times of `n_paths` Euler-Maruyama paths of a bound Model from its domain.
 
     Paths still inside at `max_time` are censored (side -1); ExitTimes refuses a mean over them.
@@ -125,7 +138,7 @@ def simulate_exit(model: Model, *, n_paths: int, dt: float, max_time: float, see
     started = time.perf_counter()
     chunks = list(iter_exit_chunks(model, n_paths=n_paths, dt=dt, max_time=max_time, seed=seed, device=device,
                                    dtype=dtype, chunk_size=chunk_size, compact_every=compact_every,
-                                   progress=progress))
+                                   progress=progress, record_positions=record_positions))
     steps = np.concatenate([c.exit_steps for c in chunks])
     return ExitTimes(
         times=np.where(steps >= 0, steps * dt, np.inf),
@@ -134,6 +147,7 @@ def simulate_exit(model: Model, *, n_paths: int, dt: float, max_time: float, see
         dt=dt, horizon=math.ceil(max_time / dt) * dt, seed=seed,
         device=describe_device(device), dtype=str(dtype).replace("torch.", ""),
         seconds=time.perf_counter() - started, path_steps=sum(c.path_steps for c in chunks),
+        positions=np.concatenate([c.positions for c in chunks]) if record_positions else None,
     )
 
 

@@ -153,3 +153,11 @@ def test_power_exponential_integral_with_a_lower_limit():
     t, u = B.t, B.u
     derived = B.power_exponential_integral(2 * t * sp.exp(-3 * t**2), lower=u).result
     assert sp.simplify(derived - sp.integrate(2 * t * sp.exp(-3 * t**2), (t, u, sp.oo))) == 0
+
+
+def test_battash_escape_axis_ackley_quick_cell():
+    outcome = get_check("battash.escape_axis_ackley").run(Context(suite="quick"))
+    (row,) = outcome.evidence["rows"]
+    assert row["interval"][0] > row["Cor 4.4 P(x1) range"][1]      # outside Cor 4.4 for every rho
+    assert row["interval"][0] <= row["derived P(x1)"] <= row["interval"][1] + 0.05  # rate law, asymptotic slack
+    assert outcome.verdict is Verdict.REFUTED

@@ -132,3 +132,11 @@ def test_wilson_interval_brackets_the_proportion():
     assert lo == pytest.approx(0, abs=1e-12) and 0 < hi < 0.05
     lo, hi = wilson_interval(50, 100)
     assert lo < 0.5 < hi
+
+
+def test_exit_positions_lie_on_or_beyond_the_boundary():
+    result = simulate_exit(brownian_1d(), n_paths=500, dt=1e-3, max_time=50, seed=9, record_positions=True)
+    x = result.positions[:, 0]
+    assert np.all((x <= 0) | (x >= 2))
+    assert np.all((x >= 2) == (result.sides == 1))
+    assert simulate_exit(brownian_1d(), n_paths=10, dt=1e-2, max_time=5, seed=0).positions is None
