@@ -388,7 +388,6 @@ def escape_axis_ackley(context: Context, params: dict) -> Finding:
     """Seed 000 sec. 5 / Fig. 9: P(exit along the lower-alpha axis x1) for a grid of alpha_1 and Delta, with
     Wilson intervals, against Cor 4.4 (every rho, lambda = 1, eps = sigma, d^+ = radius) and against the derived
     ratio of exit-causing jump rates (standard measure: Lévy density c_alpha |y|^(-1-alpha))."""
-    import math
 
     from numerics.estimators import wilson_interval
     from numerics.montecarlo import simulate_exit
