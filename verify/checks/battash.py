@@ -395,7 +395,7 @@ def escape_axis_ackley(context: Context, params: dict) -> Finding:
     sigma, radius = params["sigma"], params["radius"]
     cells = [(a1, delta) for a1 in params["alpha_1"] for delta in params["deltas"]]
     confidence = 1 - params["false_alarm"] / len(cells)
-    density = levy.MEASURE_CONSTANT.lambdify("mpmath")
+    measure_constant = levy.MEASURE_CONSTANT.lambdify("mpmath")  # Lévy density of the standard law: 1 / C_alpha
     rows = []
     for i, (a1, delta) in enumerate(cells):
         a2 = a1 + delta
@@ -407,7 +407,7 @@ def escape_axis_ackley(context: Context, params: dict) -> Finding:
         values = {B.alpha_l: a1, B.alpha_j: a2, B.eps: sigma, B.lam_l: 1, B.lam_j: 1, B.d_plus_l: radius,
                   B.d_plus_j: radius}
         stated = sorted(float(B.COR_4_4.rhs.subs({**values, B.rho: r})) for r in (0, 1))
-        rate_ratio = (a2 / a1) * float(density(a2) / density(a1)) * (radius / sigma) ** delta
+        rate_ratio = (a2 / a1) * float(measure_constant(a2) / measure_constant(a1)) * (radius / sigma) ** delta
         rows.append({"alpha_1": a1, "alpha_2": a2, "P(x1)": along_x1 / sim.n_paths, "interval": [low, high],
                      "Cor 4.4 P(x1) range": [r / (1 + r) for r in stated], "derived P(x1)": rate_ratio / (1 + rate_ratio),
                      "censored": sim.n_censored, "seed": context.seed + i})
