@@ -155,11 +155,10 @@ class Claim:
     # ------------------------------------------------------------------ comparison
     def compare(self, other: "Claim", conditions=()) -> Comparison:
         """Simplified difference and ratio of the right-hand sides, and whether they are identical."""
-        difference = tidy(self.rhs - other.rhs)
-        ratio = tidy(self.rhs / other.rhs) if other.rhs != 0 else sp.nan
         identity = decide_identity(self.rhs, other.rhs,
                                    conditions=tuple(conditions) + self.conditions + other.conditions)
-        return Comparison(difference, ratio, identity)
+        ratio = tidy(self.rhs / other.rhs) if other.rhs != 0 else sp.nan
+        return Comparison(identity.difference, ratio, identity)
 
     # ------------------------------------------------------------------ printing
     def pretty(self) -> str:
