@@ -161,3 +161,8 @@ def test_battash_escape_axis_ackley_quick_cell():
     assert row["interval"][0] > row["Cor 4.4 P(x1) range"][1]      # outside Cor 4.4 for every rho
     assert row["interval"][0] <= row["derived P(x1)"] <= row["interval"][1] + 0.05  # rate law, asymptotic slack
     assert outcome.verdict is Verdict.REFUTED
+
+
+def test_battash_thmC3():
+    outcome = run("battash.thmC3")
+    assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["difference"] == "0"

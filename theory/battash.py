@@ -375,3 +375,20 @@ def ackley_model(alpha_1, alpha_2, sigma, radius, smoothing=sp.Rational(1, 10**1
     return Model(f"Ackley (alpha = {alpha_1}, {alpha_2})", (x1, x2),
                  sp.Matrix([-sp.diff(ackley, x1), -sp.diff(ackley, x2)]), sigma * sp.eye(2), Ball((0, 0), radius),
                  (0, 0), noise=AlphaStable((alpha_1, alpha_2), measure="standard"), potential=ackley)
+
+
+# ------------------------------------------------------------------------------ appendix C.3 (multistep trapping)
+THM_C3 = register(Claim(
+    id="battash.thmC3",
+    title="Thm C.3: bound on P(sigma < oo), multistep scheduler (term l, step p)",
+    lhs=sp.Symbol("P(sigma<oo)_lp"),
+    rhs=m_sym * Phi / (beta_bar_S * K_l) * gamma_p ** (rho * (1 - alpha_nu) + alpha_l - 1 - rho * (alpha_l - 1))
+    * sp.exp(-c_l * gamma_p ** (rho * (alpha_l - 1)) * T_p)
+    * (1 - sp.exp(-c_l * gamma_p ** (rho * (alpha_l - 1)) * (T_p1 - T_p))) / c_l,
+    relation="<=", sources=(Source(SEED_000, "appendix C.3, Theorem C.3, eq. 62",
+                                   note="T in eq. 62 read as T_{p+1} - T_p, the only reading that makes it an identity"),),
+    regime="multistep scheduler: s_t = gamma_p on [T_p, T_{p+1})", clock=CLOCK, interpretation=NOISE,
+))
+#: eq. 63's last integral before evaluation (constant scheduler value gamma_p on the step)
+EQ63_STEP = m_sym * Phi / (beta_bar_S * K_l) * gamma_p ** (rho * (1 - alpha_nu) + alpha_l - 1) \
+    * sp.Integral(sp.exp(-c_l * gamma_p ** (rho * (alpha_l - 1)) * t), (t, T_p, T_p1))

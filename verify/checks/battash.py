@@ -458,3 +458,12 @@ register_check(Check("battash.escape_axis_ackley", ("battash.cor4_4",), "monteca
                      # leaves Cor 4.4's range with probability > 1 - 1e-6 (P(x1) ~ 0.82 against <= 0.667)
                      suite_params={"quick": {"alpha_1": [1.3], "deltas": [0.5], "n_paths": 600}},
                      suites=("levy",), seed=31, plot=plot_escape_axis))
+
+
+def thmC3(context: Context, params: dict) -> Finding:
+    computed = sp.simplify(B.EQ63_STEP.doit())
+    return identity_finding(B.THM_C3, _derived(B.THM_C3, computed), "Thm C.3 vs the step integral of its proof")
+
+
+register_check(Check("battash.thmC3", ("battash.thmC3",), "symbolic",
+                     "Thm C.3 against the integral over one step of the multistep scheduler", thmC3, suites=SUITES))
