@@ -115,3 +115,14 @@ def test_sampler_is_reproducible():
     g2.manual_seed(3)
     assert torch.equal(symmetric_stable(1.3, (100,), g1), symmetric_stable(1.3, (100,), g2))
     assert np.isfinite(symmetric_stable(0.5, (100_000,), g1).numpy()).all()
+
+
+def test_imkeller_units():
+    import dataclasses
+
+    from verify.methods import scaling_finding
+
+    outcome = run("imkeller.units")
+    assert outcome.evidence["lhs_factor"] == outcome.evidence["rhs_factor"] == "lambda_T"
+    inverted = dataclasses.replace(levy.IMKELLER_MEAN_EXIT, rhs=1 / levy.IMKELLER_MEAN_EXIT.rhs)
+    assert scaling_finding(inverted, clock="free").verdict is Verdict.REFUTED

@@ -122,7 +122,9 @@ IMKELLER_MEAN_EXIT = register(Claim(
     lhs=sp.Symbol("E[sigma]"), rhs=alpha / (eps**alpha * _phi()), relation="~",
     sources=(IMKELLER_2006,),
     regime="eps -> 0; U with a single non-degenerate minimum at 0 inside (d-, d+); 0 < alpha < 2",
-    conditions=(alpha < 2,), units={eps: LENGTH, d_minus: LENGTH, d_plus: LENGTH, sp.Symbol("E[sigma]"): TIME},
+    # L_t scales as t^(1/alpha), so the noise scale eps carries length * time^(-1/alpha)
+    conditions=(alpha < 2,), units={eps: LENGTH * TIME ** (-1 / alpha), d_minus: LENGTH, d_plus: LENGTH,
+                                    alpha: DIMENSIONLESS, sp.Symbol("E[sigma]"): TIME},
     clock=CLOCK, interpretation=NOISE,
     notes="1/E[sigma] = nu(y: eps y outside (d-, d+)) = eps^alpha Phi / alpha: the rate of jumps that reach "
           "outside; polynomial in eps and independent of the depth of U",

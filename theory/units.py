@@ -14,7 +14,7 @@ import sympy as sp
 
 @dataclass(frozen=True)
 class Dimension:
-    """time^time * length^length * loss^loss (rational exponents allowed)."""
+    """time^time * length^length * loss^loss (rational or symbolic exponents)."""
 
     time: sp.Rational = sp.Integer(0)
     length: sp.Rational = sp.Integer(0)
@@ -27,7 +27,7 @@ class Dimension:
         return Dimension(self.time - other.time, self.length - other.length, self.loss - other.loss)
 
     def __pow__(self, power) -> "Dimension":
-        power = sp.Rational(power)
+        power = sp.sympify(power)  # symbolic exponents too: eps carries length time^(-1/alpha)
         return Dimension(self.time * power, self.length * power, self.loss * power)
 
     def factor(self, time_scale: sp.Expr, length_scale: sp.Expr, loss_scale: sp.Expr) -> sp.Expr:

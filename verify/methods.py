@@ -34,17 +34,21 @@ def residual_finding(residuals: dict[str, sp.Basic], what: str) -> Finding:
     return Finding(Verdict.REFUTED, f"{what}: non-zero residual(s) {', '.join(bad)}", evidence)
 
 
-def scaling_finding(claim: Claim) -> Finding:
-    """Both sides must transform alike when time, length and loss are rescaled (DESIGN.md, units)."""
+def scaling_finding(claim: Claim, clock: str = "gradient_flow") -> Finding:
+    """Both sides must transform alike when time, length and loss are rescaled (DESIGN.md, units).
+
+    clock="gradient_flow" ties time to length^2/loss (dw = -grad L dt); "free" rescales the three independently
+    (for statements, like the Lévy exit law, in which no loss appears)."""
     scales = sp.symbols("lambda_T lambda_L lambda_loss", positive=True)
     missing = [s for s in claim.rhs.free_symbols | claim.lhs.free_symbols if s not in claim.units]
     if missing:
         return Finding(Verdict.ERROR, f"claim {claim.id} declares no units for {sorted(map(str, missing))}")
-    substitution = scaling_substitution(claim.units, *scales, clock="gradient_flow")
+    substitution = scaling_substitution(claim.units, *scales, clock=clock)
     lhs_factor = sp.simplify(claim.lhs.subs(substitution, simultaneous=True) / claim.lhs)
     rhs_factor = sp.simplify(claim.rhs.subs(substitution, simultaneous=True) / claim.rhs)
     gap = sp.simplify(rhs_factor - lhs_factor)
-    evidence = {"lhs_factor": lhs_factor, "rhs_factor": rhs_factor, "clock": "gradient flow: [t] = [w]^2/[L]"}
+    evidence = {"lhs_factor": lhs_factor, "rhs_factor": rhs_factor,
+                "clock": "gradient flow: [t] = [w]^2/[L]" if clock == "gradient_flow" else "independent scales"}
     if gap == 0:
         return Finding(Verdict.VERIFIED, f"both sides scale as {lhs_factor}", evidence)
     return Finding(Verdict.REFUTED, f"lhs scales as {lhs_factor} but rhs as {rhs_factor}", evidence)

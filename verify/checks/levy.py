@@ -20,7 +20,7 @@ from theory import levy
 from theory.claim import Claim
 
 from ..check import Check, Context, Finding
-from ..methods import identity_finding
+from ..methods import identity_finding, scaling_finding
 from ..outcome import Outcome, Verdict
 from ..suite import register_check
 
@@ -72,6 +72,10 @@ def eq13(context: Context, params: dict) -> Finding:
                                          "when lambda_l = 1.")
         finding.correction["m_l"] = "lambda_l**alpha * epsilon**alpha / alpha"
     return finding
+
+
+def exit_law_units(context: Context, params: dict) -> Finding:
+    return scaling_finding(levy.IMKELLER_MEAN_EXIT, clock="free")
 
 
 def exit_rate_from_measure(context: Context, params: dict) -> Finding:
@@ -268,6 +272,9 @@ for check in (
           suites=QUICK),
     Check("imkeller.exit_rate", ("imkeller.mean_exit_time",), "symbolic",
           "mean exit time = 1 / Lévy measure of the exit-causing jumps", exit_rate_from_measure, suites=QUICK),
+    Check("imkeller.units", ("imkeller.mean_exit_time",), "scaling",
+          "the 1-D Lévy exit time transforms as a time when time and length are rescaled", exit_law_units,
+          suites=QUICK),
     Check("levy.sampler_characteristic_function", ("levy.measure_constant",), "montecarlo",
           "CMS sampler: E cos(w X) = exp(-|w|^alpha)", sampler_characteristic_function,
           params={"alphas": [0.5, 0.9, 1.0, 1.5, 1.9, 2.0], "omegas": [0.5, 1.0, 2.0], "n": 2_000_000,
