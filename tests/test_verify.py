@@ -60,7 +60,8 @@ def test_unknown_method_is_rejected():
 def test_suites_and_filters():
     quick = {c.id for c in checks_in("quick")}
     assert "kramers.mc_vs_exact" in quick and quick <= {c.id for c in checks_in("full")}
-    assert [c.id for c in checks_in("quick", only="units")] == ["kramers.units"]
+    assert [c.id for c in checks_in("quick", only="kramers.units")] == ["kramers.units"]
+    assert {c.id for c in checks_in("quick", only="units")} == {"kramers.units", "imkeller.units"}
     with pytest.raises(UnknownIdError):
         checks_in("nightly")
     with pytest.raises(UnknownIdError):
