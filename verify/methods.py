@@ -11,6 +11,12 @@ from .check import Finding
 from .outcome import Verdict
 
 
+def derived_claim(stated: Claim, rhs: sp.Basic, derivation=None, suffix: str = "derived") -> Claim:
+    """The toolkit's counterpart of a stated claim: same left-hand side, sources and conditions, derived rhs."""
+    return Claim(id=f"{stated.id}|{suffix}", title=f"{stated.title} ({suffix})", lhs=stated.lhs, rhs=rhs,
+                 sources=stated.sources, derivation=derivation, conditions=stated.conditions)
+
+
 def identity_finding(stated: Claim, derived: Claim, what: str) -> Finding:
     """VERIFIED when the two right-hand sides are identical, else REFUTED with the exact difference."""
     comparison = derived.compare(stated)

@@ -14,16 +14,11 @@ from theory import levy
 from theory.claim import Claim
 
 from ..check import Check, Context, Finding
-from ..methods import identity_finding
+from ..methods import derived_claim, identity_finding
 from ..outcome import Verdict
 from ..suite import register_check
 
 SUITES = ("quick", "levy")
-
-
-def _derived(stated: Claim, rhs: sp.Expr, derivation=None, suffix: str = "derived") -> Claim:
-    return Claim(id=f"{stated.id}|{suffix}", title=f"{stated.title} ({suffix})", lhs=stated.lhs, rhs=rhs,
-                 sources=stated.sources, derivation=derivation, conditions=B.CONDITIONS)
 
 
 def _gamma_to_one(claim: Claim) -> tuple[sp.Expr, str]:
@@ -38,19 +33,19 @@ def _gamma_to_one(claim: Claim) -> tuple[sp.Expr, str]:
 def thm4_1(context: Context, params: dict) -> Finding:
     """Recompute the last integral of the proof (eq. 27, the line before the last) and compare with Thm 4.1."""
     derivation = B.power_exponential_integral(B.EQ27_INTEGRAND)
-    return identity_finding(B.THM_4_1, _derived(B.THM_4_1, derivation.result, derivation, "eq. 27 integrated"),
+    return identity_finding(B.THM_4_1, derived_claim(B.THM_4_1, derivation.result, derivation, "eq. 27 integrated"),
                             "Thm 4.1 vs the integral of eq. 27 recomputed")
 
 
 def thm4_1_appendix(context: Context, params: dict) -> Finding:
     derivation = B.power_exponential_integral(B.EQ27_INTEGRAND)
-    finding = identity_finding(B.THM_4_1_APPENDIX, _derived(B.THM_4_1_APPENDIX, derivation.result, derivation,
+    finding = identity_finding(B.THM_4_1_APPENDIX, derived_claim(B.THM_4_1_APPENDIX, derivation.result, derivation,
                                                             "eq. 27 integrated"),
                                "appendix B.1 result vs the integral of eq. 27 recomputed")
     if finding.verdict is Verdict.REFUTED:
         last_line = B.power_exponential_integral(B.EQ27_LAST_INTEGRAND).result
         finding.evidence["the appendix's own last integrand integrates to its result"] = \
-            B.THM_4_1_APPENDIX.compare(_derived(B.THM_4_1_APPENDIX, last_line)).identical
+            B.THM_4_1_APPENDIX.compare(derived_claim(B.THM_4_1_APPENDIX, last_line)).identical
         finding.evidence["diagnosis"] = ("the last line of eq. 27 writes exp(-t^(1 + (gamma-1) rho (alpha_l-1)) m Phi); "
                                          "the line above has s_t^(alpha_l-1) m Phi t = t^(1 + (gamma-1)(alpha_l-1)) m Phi "
                                          "with s_t = t^(gamma-1): a spurious rho, which the main-text Theorem 4.1 "
@@ -62,7 +57,7 @@ def cor4_2(context: Context, params: dict) -> Finding:
     limit, how = _gamma_to_one(B.THM_4_1)
     # at gamma = 1, s_t = 1: beta_l = beta_bar_l and m_bar_l as Thm 4.1 defines them
     explicit = sp.simplify(limit.subs({B.beta_l: B.beta_bar, B.m_sym: B.m_bar}))
-    finding = identity_finding(B.COR_4_2, _derived(B.COR_4_2, explicit, None, "limit of Thm 4.1"),
+    finding = identity_finding(B.COR_4_2, derived_claim(B.COR_4_2, explicit, None, "limit of Thm 4.1"),
                                f"Cor 4.2 vs the gamma -> 1 limit of Thm 4.1 ({how})")
     finding.evidence["limit before substituting beta_bar_l, m_bar_l"] = limit
     return finding
@@ -71,16 +66,16 @@ def cor4_2(context: Context, params: dict) -> Finding:
 def thm4_5(context: Context, params: dict) -> Finding:
     """Recompute the integral of appendix C.4 (from the line before eq. 68) and compare with Thm 4.5 and eq. 68."""
     derivation = B.power_exponential_integral(B.EQ68_INTEGRAND, lower=B.u)
-    finding = identity_finding(B.THM_4_5, _derived(B.THM_4_5, derivation.result, derivation, "C.4 integrated"),
+    finding = identity_finding(B.THM_4_5, derived_claim(B.THM_4_5, derivation.result, derivation, "C.4 integrated"),
                                "Thm 4.5 vs the integral of appendix C.4 recomputed")
     finding.evidence["eq. 68 (appendix) equals the recomputed integral"] = B.EQ_68.compare(
-        _derived(B.EQ_68, derivation.result)).identical
+        derived_claim(B.EQ_68, derivation.result)).identical
     return finding
 
 
 def eq68(context: Context, params: dict) -> Finding:
     derivation = B.power_exponential_integral(B.EQ68_INTEGRAND, lower=B.u)
-    finding = identity_finding(B.EQ_68, _derived(B.EQ_68, derivation.result, derivation, "C.4 integrated"),
+    finding = identity_finding(B.EQ_68, derived_claim(B.EQ_68, derivation.result, derivation, "C.4 integrated"),
                                "appendix eq. 68 vs the recomputed integral")
     finding.evidence["diagnosis"] = ("eq. 68 writes the exponent 1 + (gamma-1) rho (alpha_l-1) where s_t^(alpha_l-1) t "
                                      "gives 1 + (gamma-1)(alpha_l-1): the same spurious rho as eq. 27")
@@ -89,13 +84,13 @@ def eq68(context: Context, params: dict) -> Finding:
 
 def cor4_6(context: Context, params: dict) -> Finding:
     limit, how = _gamma_to_one(B.THM_4_5)
-    return identity_finding(B.COR_4_6, _derived(B.COR_4_6, limit, None, "limit of Thm 4.5"),
+    return identity_finding(B.COR_4_6, derived_claim(B.COR_4_6, limit, None, "limit of Thm 4.5"),
                             f"Cor 4.6 vs the gamma -> 1 limit of Thm 4.5 ({how})")
 
 
 def eq31(context: Context, params: dict) -> Finding:
     limit, how = _gamma_to_one(B.THM_4_3)
-    return identity_finding(B.EQ_31, _derived(B.EQ_31, limit, None, "limit of Thm 4.3"),
+    return identity_finding(B.EQ_31, derived_claim(B.EQ_31, limit, None, "limit of Thm 4.3"),
                             f"eq. 31 vs the gamma -> 1 limit of Thm 4.3 ({how})")
 
 
@@ -106,10 +101,10 @@ def thm4_3_face(context: Context, params: dict) -> Finding:
     # in Thm 4.3's symbols: m_bar_i = (eps_bar lambda)^alpha / alpha, beta_i, d_i^+
     in_theorem_symbols = sp.simplify(derived * levy.JUMP_INTENSITY.rhs / (levy.eps_bar * levy.lam) ** levy.alpha
                                      * levy.alpha).subs(levy.d_plus, B.d_plus_i).subs(levy.alpha, B.alpha_i) \
-        * B.m_i / (B.alpha_i * B.beta_i) * B.alpha_i
+        * B.m_i / B.beta_i
     stated = Claim(id="battash.thm4_3|face factor", title="Thm 4.3: factor for the exit face", lhs=sp.Symbol("P_face"),
                    rhs=B.FACE_FACTOR_STATED, sources=B.THM_4_3.sources)
-    finding = identity_finding(stated, _derived(stated, sp.simplify(in_theorem_symbols)),
+    finding = identity_finding(stated, derived_claim(stated, sp.simplify(in_theorem_symbols)),
                                "face factor of Thm 4.3 vs the Lévy-measure tail through d_i^+")
     if finding.verdict is Verdict.REFUTED:
         finding.evidence["diagnosis"] = ("Phi_i already contains (d_i^+)^-alpha_i; multiplying by both counts the "
@@ -118,7 +113,7 @@ def thm4_3_face(context: Context, params: dict) -> Finding:
 
 
 def eq15_001(context: Context, params: dict) -> Finding:
-    return identity_finding(levy.MEAN_JUMP_GAP_001, _derived(levy.MEAN_JUMP_GAP_001, 1 / levy.jump_intensity().result),
+    return identity_finding(levy.MEAN_JUMP_GAP_001, derived_claim(levy.MEAN_JUMP_GAP_001, 1 / levy.jump_intensity().result),
                             "001 eq. 15 vs 1 / beta from eq. 12")
 
 
@@ -148,9 +143,7 @@ for check in (
 
 def cor4_4(context: Context, params: dict) -> Finding:
     derivation = B.exit_face_ratio()
-    finding = identity_finding(B.COR_4_4, Claim(id="battash.cor4_4|derived", title="exit-rate ratio (derived)",
-                                                lhs=B.COR_4_4.lhs, rhs=derivation.result, sources=B.COR_4_4.sources,
-                                                derivation=derivation),
+    finding = identity_finding(B.COR_4_4, derived_claim(B.COR_4_4, derivation.result, derivation),
                                "Cor 4.4 vs the ratio of the exit-causing jump rates")
     finding.evidence["diagnosis"] = ("Cor 4.4 compares per-jump probabilities m_bar/beta; the exit is decided by the "
                                      "first exit-causing jump among all parameters, i.e. by the rates m_bar d^-alpha, "
@@ -292,12 +285,12 @@ register_check(Check("battash.cor4_6_mc", ("battash.cor4_6",), "montecarlo",
 
 def eq40(context: Context, params: dict) -> Finding:
     derivation = B.mean_of_x()
-    return identity_finding(B.EQ_40, _derived(B.EQ_40, derivation.result, derivation), "eq. 40 vs eq. 39 averaged")
+    return identity_finding(B.EQ_40, derived_claim(B.EQ_40, derivation.result, derivation), "eq. 40 vs eq. 39 averaged")
 
 
 def eq41(context: Context, params: dict) -> Finding:
     derivation = B.mean_of_small_jumps()
-    finding = identity_finding(B.EQ_41, _derived(B.EQ_41, derivation.result, derivation),
+    finding = identity_finding(B.EQ_41, derived_claim(B.EQ_41, derivation.result, derivation),
                                "eq. 41 vs the mean of a symmetric compensated small-jump process")
     finding.evidence["what eq. 41 computes instead"] = derivation.steps[-1].expression
     return finding
@@ -310,18 +303,18 @@ register_check(Check("battash.eq41", ("battash.eq41",), "symbolic",
 
 
 def thmC1_exponent(context: Context, params: dict) -> Finding:
-    proof = _derived(B.THM_C1_EXPONENT, B.EQ58_EXPONENT, None, "as in the proof, eq. 58")
+    proof = derived_claim(B.THM_C1_EXPONENT, B.EQ58_EXPONENT, None, "as in the proof, eq. 58")
     return identity_finding(B.THM_C1_EXPONENT, proof, "Thm C.1's power of gamma_p vs the proof's")
 
 
 def eq58(context: Context, params: dict) -> Finding:
     computed = sp.integrate(B.t * sp.exp(-B.C_lnup * B.t), (B.t, B.T_p, B.T_p1))
-    return identity_finding(B.EQ_58, _derived(B.EQ_58, computed), "eq. 58's integral recomputed")
+    return identity_finding(B.EQ_58, derived_claim(B.EQ_58, computed), "eq. 58's integral recomputed")
 
 
 def thmC2(context: Context, params: dict) -> Finding:
     derivation = B.power_exponential_integral(B.EQ61_INTEGRAND)
-    finding = identity_finding(B.THM_C2, _derived(B.THM_C2, derivation.result, derivation, "eq. 61 integrated"),
+    finding = identity_finding(B.THM_C2, derived_claim(B.THM_C2, derivation.result, derivation, "eq. 61 integrated"),
                                "Thm C.2 vs the last integral of its proof, recomputed")
     at_one = sp.simplify(B.THM_C2.rhs.subs(B.gamma, 1)), sp.simplify(derivation.result.subs(B.gamma, 1))
     finding.evidence["at gamma = 1: stated, recomputed"] = list(at_one)
@@ -372,7 +365,7 @@ for check in (
 
 def prop3_2(context: Context, params: dict) -> Finding:
     derivation = B.small_jump_deviation_exponent()
-    finding = identity_finding(B.PROP_3_2_EXPONENT, _derived(B.PROP_3_2_EXPONENT, derivation.result, derivation),
+    finding = identity_finding(B.PROP_3_2_EXPONENT, derived_claim(B.PROP_3_2_EXPONENT, derivation.result, derivation),
                                "Prop. 3.2's exponent vs its proof with the second moment recomputed")
     finding.evidence["diagnosis"] = ("eq. 34 uses the first-moment expression (eps_bar^-rho(1-alpha) - 1)/(1-alpha) for "
                                      "E[xi^2] and eps_bar^-2 for eps_bar^2; eq. 35 treats the Exp(beta) horizon, whose "
@@ -462,7 +455,7 @@ register_check(Check("battash.escape_axis_ackley", ("battash.cor4_4",), "monteca
 
 def thmC3(context: Context, params: dict) -> Finding:
     computed = sp.simplify(B.EQ63_STEP.doit())
-    return identity_finding(B.THM_C3, _derived(B.THM_C3, computed), "Thm C.3 vs the step integral of its proof")
+    return identity_finding(B.THM_C3, derived_claim(B.THM_C3, computed), "Thm C.3 vs the step integral of its proof")
 
 
 register_check(Check("battash.thmC3", ("battash.thmC3",), "symbolic",

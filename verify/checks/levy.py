@@ -20,7 +20,7 @@ from theory import levy
 from theory.claim import Claim
 
 from ..check import Check, Context, Finding
-from ..methods import identity_finding, scaling_finding
+from ..methods import derived_claim, identity_finding, scaling_finding
 from ..outcome import Outcome, Verdict
 from ..suite import register_check
 
@@ -28,15 +28,10 @@ FAMILY = ("levy",)
 QUICK = ("quick", "levy")
 
 
-def _derived_claim(stated: Claim, rhs: sp.Expr, derivation) -> Claim:
-    return Claim(id=f"{stated.id}|derived", title=f"{stated.title} (derived)", lhs=stated.lhs, rhs=rhs,
-                 sources=stated.sources, derivation=derivation, conditions=stated.conditions)
-
-
 # ------------------------------------------------------------------------------ symbolic
 def measure_constant(context: Context, params: dict) -> Finding:
     derivation = levy.measure_constant()
-    return identity_finding(levy.MEASURE_CONSTANT, _derived_claim(levy.MEASURE_CONSTANT, derivation.result, derivation),
+    return identity_finding(levy.MEASURE_CONSTANT, derived_claim(levy.MEASURE_CONSTANT, derivation.result, derivation),
                             "C_alpha from the Mellin transform vs pi / (Gamma(1+alpha) sin(pi alpha / 2))")
 
 
@@ -50,19 +45,19 @@ def alpha_to_2(context: Context, params: dict) -> Finding:
 
 def eq12(context: Context, params: dict) -> Finding:
     derivation = levy.jump_intensity()
-    return identity_finding(levy.JUMP_INTENSITY, _derived_claim(levy.JUMP_INTENSITY, derivation.result, derivation),
+    return identity_finding(levy.JUMP_INTENSITY, derived_claim(levy.JUMP_INTENSITY, derivation.result, derivation),
                             "nu(|y| > O) integrated vs eq. 12")
 
 
 def eq15(context: Context, params: dict) -> Finding:
     derived = 1 / levy.jump_intensity().result
-    return identity_finding(levy.MEAN_JUMP_GAP, _derived_claim(levy.MEAN_JUMP_GAP, derived, None),
+    return identity_finding(levy.MEAN_JUMP_GAP, derived_claim(levy.MEAN_JUMP_GAP, derived, None),
                             "1 / beta (eq. 12) vs eq. 15")
 
 
 def eq13(context: Context, params: dict) -> Finding:
     derivation = levy.first_jump_exit()
-    finding = identity_finding(levy.FIRST_JUMP_EXIT, _derived_claim(levy.FIRST_JUMP_EXIT, derivation.result,
+    finding = identity_finding(levy.FIRST_JUMP_EXIT, derived_claim(levy.FIRST_JUMP_EXIT, derivation.result,
                                                                    derivation),
                                "the large-jump law nu/beta integrated outside [d-, d+] vs eq. 13")
     if finding.verdict is Verdict.REFUTED:
@@ -80,7 +75,7 @@ def exit_law_units(context: Context, params: dict) -> Finding:
 
 def exit_rate_from_measure(context: Context, params: dict) -> Finding:
     """1 / nu(jumps that leave from the minimum) is the stated mean exit time."""
-    return identity_finding(levy.IMKELLER_MEAN_EXIT, _derived_claim(levy.IMKELLER_MEAN_EXIT, 1 / levy.EXIT_RATE, None),
+    return identity_finding(levy.IMKELLER_MEAN_EXIT, derived_claim(levy.IMKELLER_MEAN_EXIT, 1 / levy.EXIT_RATE, None),
                             "1 / nu(y: eps y outside (d-, d+)) vs alpha / (eps^alpha Phi)")
 
 
