@@ -50,11 +50,10 @@ class TorchModel:
     #: the side code when only one face can be crossed (then exit_side need not run every step)
     only_side: int | None
     start: torch.Tensor
-    noise_dimension: int
+    #: (rows, generator, dt) -> driving-noise increments over one step, shape (rows, M), in the state dtype
+    increment: Callable
     #: sigma = this number times the identity: the engine then adds z * number in place
     noise_scalar: float | None = None
-    #: (rows, generator, dt) -> driving-noise increments over one step, shape (rows, M), in the state dtype
-    increment: Callable | None = None
 
 
 def compile_model(model: Model, device: torch.device, dtype: torch.dtype) -> TorchModel:
@@ -107,8 +106,8 @@ def compile_model(model: Model, device: torch.device, dtype: torch.dtype) -> Tor
 
     start = torch.tensor([float(v) for v in model.start], dtype=dtype, device=device)
     outside, exit_side, only_side = _exit_detector(model, device, dtype)
-    return TorchModel(drift, noise, scheduler, outside, exit_side, only_side, start, sigma.shape[1], noise_scalar,
-                      _increments(model, device, dtype))
+    return TorchModel(drift, noise, scheduler, outside, exit_side, only_side, start, _increments(model, device, dtype),
+                      noise_scalar)
 
 
 def _increments(model: Model, device: torch.device, dtype: torch.dtype) -> Callable:

@@ -13,7 +13,10 @@ import sympy as sp
 
 from .claim import Claim, Source
 from .derivation import Derivation
-from .levy import CLOCK, NOISE, SEED_000
+from .domain import Ball
+from .levy import CLOCK, NOISE, SEED_000, nu_tail
+from .levy import alpha as levy_alpha
+from .model import AlphaStable, Model
 from .registry import register
 
 SEED_001 = "001_8289d68cf3bd5d68.txt"
@@ -44,8 +47,7 @@ REGIME = "small eps; exits only at large jumps; s_t = t^(gamma-1) with 1 + (gamm
 # ------------------------------------------------------------------------------ Theorem 4.1
 C_main = (2 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / (1 + (gamma - 1) * (alpha_l - 1))
 C_appendix = (2 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / (1 + (gamma - 1) * rho * (alpha_l - 1))
-rate = sp.Symbol("m_bar_l", positive=True) * Phi   # m_bar_l Phi_l, kept as one symbol in the theorem terms
-m_sym = sp.Symbol("m_bar_l", positive=True)
+m_sym = sp.Symbol("m_bar_l", positive=True)   # m_bar_l kept as one symbol in the theorem terms
 
 THM_4_1 = register(Claim(
     id="battash.thm4_1",
@@ -115,7 +117,8 @@ COR_4_2 = register(Claim(
 
 # ------------------------------------------------------------------------------ Theorem 4.5 / Corollary 4.6
 gamma_l = 1 + (gamma - 1) * (alpha_l - 1)
-kappa = (1 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / gamma_l
+kappa_numerator = 1 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))
+kappa = kappa_numerator / gamma_l
 beta_bar_l = sp.Symbol("beta_bar_l", positive=True)
 THM_4_5 = register(Claim(
     id="battash.thm4_5",
@@ -136,9 +139,8 @@ EQ_68 = register(Claim(
     id="battash.eq68",
     title="P(sigma > u) as the proof in appendix C.4 ends (term l)",
     lhs=sp.Symbol("P(sigma>u)_l"),
-    rhs=beta_bar_l * m_sym * Phi / (A * beta_S) * (m_sym * Phi) ** (-(1 + (gamma - 1) * (alpha_l - 1 + rho * (
-        alpha_l - alpha_nu))) / gamma_rho) * sp.uppergamma((1 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu)))
-                                                          / gamma_rho, m_sym * Phi * u**gamma_rho) / gamma_rho,
+    rhs=beta_bar_l * m_sym * Phi / (A * beta_S) * (m_sym * Phi) ** (-kappa_numerator / gamma_rho)
+    * sp.uppergamma(kappa_numerator / gamma_rho, m_sym * Phi * u**gamma_rho) / gamma_rho,
     relation="<=", sources=(Source(SEED_000, "appendix C.4, eq. 68 (last line)"),), regime=REGIME,
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.thm4_5",)},
 ))
@@ -201,11 +203,9 @@ COR_4_4 = register(Claim(
 def exit_face_ratio() -> Derivation:
     """With gamma = 1 the exit is the first jump that leaves; jumps of different parameters are independent
     Poisson streams, so P(face l^+) / P(face j^+) is the ratio of their rates nu(y > d^+ / (eps lambda))."""
-    from .levy import alpha as a, nu_tail
-
     d = Derivation("ratio of exit rates through the upper faces of parameters l and j", sp.S.Zero)
-    rate_l = d.step("rate of jumps of l beyond d_l^+", nu_tail(d_plus_l / (eps * lam_l)).subs(a, alpha_l))
-    rate_j = d.step("rate of jumps of j beyond d_j^+", nu_tail(d_plus_j / (eps * lam_j)).subs(a, alpha_j))
+    rate_l = d.step("rate of jumps of l beyond d_l^+", nu_tail(d_plus_l / (eps * lam_l)).subs(levy_alpha, alpha_l))
+    rate_j = d.step("rate of jumps of j beyond d_j^+", nu_tail(d_plus_j / (eps * lam_j)).subs(levy_alpha, alpha_j))
     d.result = d.step("ratio (competing exponential clocks)", sp.powsimp(sp.expand_power_base(rate_l / rate_j,
                                                                                               force=True), force=True))
     return d
@@ -365,9 +365,6 @@ def ackley_model(alpha_1, alpha_2, sigma, radius, smoothing=sp.Rational(1, 10**1
     """Gradient descent on the 2-D Ackley function with independent SaS noise per axis, started at the global
     minimum 0 and stopped past a radius (seed 000 sec. 5, "Escaping Axis", Fig. 9). The square root is
     smoothed by 1e-12 so that the gradient exists at the start (the Ackley function has a cusp there)."""
-    from .domain import Ball
-    from .model import AlphaStable, Model
-
     x1, x2 = sp.symbols("x1 x2", real=True)
     half_square = (x1**2 + x2**2) / 2
     ackley = (-20 * sp.exp(-sp.Rational(1, 5) * sp.sqrt(half_square + smoothing))

@@ -109,8 +109,8 @@ STABLE_TAIL = register(Claim(
 
 
 # ------------------------------------------------------------------------------ 1-D exit law
-def _phi(a=alpha, lower=d_minus, upper=d_plus) -> sp.Expr:
-    return (-lower) ** (-a) + upper ** (-a)
+#: Phi = (-d-)^-alpha + (d+)^-alpha: the "horizontal width" of the domain in the exit law
+PHI = (-d_minus) ** (-alpha) + d_plus ** (-alpha)
 
 
 #: nu(y: eps y outside (d-, d+)): the rate of the jumps that leave the domain from near the minimum
@@ -119,7 +119,7 @@ EXIT_RATE = nu_tail(d_plus / eps) + nu_tail(-d_minus / eps)
 IMKELLER_MEAN_EXIT = register(Claim(
     id="imkeller.mean_exit_time",
     title="1-D first exit of dX = -U'(X) dt + eps dL from (d-, d+): mean exit time",
-    lhs=sp.Symbol("E[sigma]"), rhs=alpha / (eps**alpha * _phi()), relation="~",
+    lhs=sp.Symbol("E[sigma]"), rhs=alpha / (eps**alpha * PHI), relation="~",
     sources=(IMKELLER_2006,),
     regime="eps -> 0; U with a single non-degenerate minimum at 0 inside (d-, d+); 0 < alpha < 2",
     # L_t scales as t^(1/alpha), so the noise scale eps carries length * time^(-1/alpha)
@@ -133,7 +133,7 @@ IMKELLER_MEAN_EXIT = register(Claim(
 IMKELLER_EXIT_UPPER = register(Claim(
     id="imkeller.exit_probability_upper",
     title="1-D first exit: probability of leaving through d+",
-    lhs=sp.Symbol("P(X_sigma >= d+)"), rhs=d_plus ** (-alpha) / _phi(), relation="~",
+    lhs=sp.Symbol("P(X_sigma >= d+)"), rhs=d_plus ** (-alpha) / PHI, relation="~",
     sources=(IMKELLER_2006,), regime=IMKELLER_MEAN_EXIT.regime, conditions=(alpha < 2,), clock=CLOCK,
     interpretation=NOISE,
 ))
@@ -141,7 +141,7 @@ IMKELLER_EXIT_UPPER = register(Claim(
 IMKELLER_SURVIVAL = register(Claim(
     id="imkeller.exit_time_law",
     title="1-D first exit: the exit time is asymptotically exponential",
-    lhs=sp.Symbol("P(sigma > u)"), rhs=sp.exp(-u * eps**alpha * _phi() / alpha), relation="~",
+    lhs=sp.Symbol("P(sigma > u)"), rhs=sp.exp(-u * eps**alpha * PHI / alpha), relation="~",
     sources=(IMKELLER_2006,), regime=IMKELLER_MEAN_EXIT.regime, conditions=(alpha < 2,), clock=CLOCK,
     interpretation=NOISE,
 ))
@@ -197,7 +197,7 @@ FIRST_JUMP_EXIT = register(Claim(
     id="battash.eq13",
     title="probability that the first large jump leaves [d-, d+]",
     lhs=sp.Symbol("P(first jump exits)"),
-    rhs=m_stated * _phi() * s_t ** (alpha - 1) / JUMP_INTENSITY.rhs,
+    rhs=m_stated * PHI * s_t ** (alpha - 1) / JUMP_INTENSITY.rhs,
     sources=(Source(SEED_000, "sec. 3.2, eq. 13", note="m_l(t) = 1^T lambda_l(t) eps^alpha / alpha, "
                     "Phi_l = (-d-)^-alpha + (d+)^-alpha"),),
     regime="the exit thresholds lie beyond the large-jump cutoff: d+/(eps_bar lambda) > O, -d-/(eps_bar lambda) > O",

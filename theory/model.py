@@ -24,7 +24,8 @@ TIME = sp.Symbol("t", nonnegative=True)
 class Brownian:
     """Gaussian white noise: W is a standard M-dimensional Wiener process."""
 
-    kind = "brownian"
+    def subs(self, values: dict) -> "Brownian":
+        return self
 
     def __str__(self) -> str:
         return "Brownian"
@@ -41,7 +42,6 @@ class AlphaStable:
 
     alphas: tuple
     measure: str = "unnormalised"
-    kind = "alpha_stable"
 
     def __post_init__(self) -> None:
         alphas = tuple(sp.sympify(a) for a in self.alphas)
@@ -200,7 +200,7 @@ class Model:
             domain=self.domain.subs(substitution),
             start=tuple(v.subs(substitution) for v in self.start),
             scheduler=None if self.scheduler is None else self.scheduler.subs(substitution),
-            noise=self.noise.subs(substitution) if isinstance(self.noise, AlphaStable) else self.noise,
+            noise=self.noise.subs(substitution),
             potential=None if self.potential is None else self.potential.subs(substitution),
         )
         if not bound.parameters and not bound.domain.contains(bound.start):
