@@ -88,8 +88,10 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
             while step < max_steps and x.shape[0] > 0:
                 block = min(compact_every, max_steps - step)
                 for _ in range(block):
-                    scale = 1.0 if compiled.scheduler is None else compiled.scheduler(step * dt)
+                    scale = 1.0 if compiled.scheduler is None else compiled.scheduler(step, dt)
                     z = compiled.increment(x.shape[0], generator, dt)
+                    if isinstance(scale, torch.Tensor):  # one factor per noise coordinate
+                        z, scale = z * scale, 1.0
                     if compiled.noise_scalar is not None:  # fewer kernels: the common additive case
                         x = torch.add(x, compiled.drift(x), alpha=dt).add_(z, alpha=compiled.noise_scalar * scale)
                     else:

@@ -37,3 +37,26 @@ def symmetric_stable(alpha: float, shape, generator: torch.Generator | None = No
         return 2 * torch.sin(v) * torch.sqrt(w)
     return (torch.sin(alpha * v) / torch.cos(v).pow(1 / alpha)
             * (torch.cos((1 - alpha) * v) / w).pow((1 - alpha) / alpha))
+
+
+def truncated_symmetric_stable(alpha: float, cutoff: float, dt: float, shape, generator: torch.Generator | None = None,
+                               device="cpu", dtype: torch.dtype = torch.float64, max_rounds: int = 100) -> torch.Tensor:
+    """Increments over dt of the papers' small-jump process (Lévy measure |y|^(-1-alpha) dy restricted to
+    |y| <= cutoff), approximated as the stable increment (C_alpha dt)^(1/alpha) X conditioned on |.| <= cutoff
+    (resampled until inside). Symmetric by construction, so every odd moment is exactly 0; the second moment
+    matches dt int_{|y| <= cutoff} y^2 nu(dy) up to O(dt) for small dt."""
+    from theory.levy import MEASURE_CONSTANT
+
+    alpha = check_alpha(alpha)
+    if not cutoff > 0:
+        raise ParameterError("cutoff", cutoff, "(0, oo)", "the largest jump kept")
+    scale = (float(MEASURE_CONSTANT.lambdify("mpmath")(alpha)) * dt) ** (1 / alpha) if alpha < 2 else math.sqrt(dt)
+    x = symmetric_stable(alpha, shape, generator, device, dtype) * scale
+    for _ in range(max_rounds):
+        outside = x.abs() > cutoff
+        count = int(outside.sum())
+        if count == 0:
+            return x
+        x[outside] = symmetric_stable(alpha, (count,), generator, device, dtype) * scale
+    raise FloatingPointError(f"cutoff {cutoff:g} is too small for increments of scale {scale:g}: "
+                             f"{count} samples still outside after {max_rounds} rounds")

@@ -16,7 +16,7 @@ import torch
 from theory.domain import Ball, Box, Interval
 from theory.errors import ModelError
 from theory.levy import MEASURE_CONSTANT
-from theory.model import TIME, Brownian, Model
+from theory.model import TIME, AlphaStable, Brownian, Model
 
 from .stable import symmetric_stable
 
@@ -42,7 +42,8 @@ class TorchModel:
 
     drift: Callable[[torch.Tensor], torch.Tensor]
     noise: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-    scheduler: Callable[[float], float] | None
+    #: (step, dt) -> the noise scale over that step: a float, or a tensor with one entry per noise coordinate
+    scheduler: Callable[[int, float], float | torch.Tensor] | None
     #: x -> bool per path: outside the domain
     outside: Callable[[torch.Tensor], torch.Tensor]
     #: x -> int8 side code per path (indexes Domain.side_names), -1 inside
@@ -98,16 +99,46 @@ def compile_model(model: Model, device: torch.device, dtype: torch.dtype) -> Tor
             def noise(x, z):
                 return z @ constant.T
 
-    scheduler = None
-    if model.scheduler is not None:
-        if model.scheduler.free_symbols - {TIME}:
-            raise ModelError(f"scheduler {model.scheduler} has unbound parameters: bind the model first")
-        scheduler = sp.lambdify(TIME, model.scheduler, modules="math")
+    scheduler = None if model.scheduler is None else _scheduler_steps(model, device, dtype)
 
     start = torch.tensor([float(v) for v in model.start], dtype=dtype, device=device)
     outside, exit_side, only_side = _exit_detector(model, device, dtype)
     return TorchModel(drift, noise, scheduler, outside, exit_side, only_side, start, _increments(model, device, dtype),
                       noise_scalar)
+
+
+def _scheduler_steps(model: Model, device: torch.device, dtype: torch.dtype) -> Callable:
+    """(step k, dt) -> scale of the noise over [k dt, (k+1) dt]: per noise coordinate the exact step average
+    ((1/dt) int s(u)^a du)^(1/a), a = alpha of that coordinate (2 for Brownian noise).
+
+    For a deterministic factor s, int s dL over a step is stable (Gaussian) with exactly that scale, so the
+    scheme is exact in the noise and finite where s itself is not: s_t = t^(gamma-1) at t = 0 (seed 000
+    Thm 4.1 needs 1 + (gamma-1)(alpha-1) > 0, which is when the integral converges). Where SymPy finds no
+    antiderivative the step uses s at its midpoint."""
+    factors = model.scheduler
+    if factors.free_symbols - {TIME}:
+        raise ModelError(f"scheduler {factors} has unbound parameters: bind the model first")
+    columns = model.diffusion.shape[1]
+    per_column = isinstance(factors, sp.MatrixBase)
+    factors = list(factors) if per_column else [factors] * columns
+    alphas = [float(a) for a in model.noise.alphas] if isinstance(model.noise, AlphaStable) else [2.0] * columns
+    u = sp.Symbol("u", positive=True)
+    averages = []
+    for factor, a in zip(factors, alphas):
+        power = sp.Rational(a).limit_denominator(10**6) if a != int(a) else int(a)
+        antiderivative = sp.integrate(sp.Abs(factor.subs(TIME, u)) ** power, u)
+        if antiderivative.has(sp.Integral):
+            midpoint = sp.lambdify(TIME, factor, modules="math")
+            averages.append(lambda k, dt, f=midpoint: abs(f((k + 0.5) * dt)))
+        else:
+            F = sp.lambdify(u, antiderivative, modules="math")
+            averages.append(lambda k, dt, F=F, a=a: max((F((k + 1) * dt) - F(k * dt)) / dt, 0.0) ** (1 / a))
+    if not per_column:
+        return averages[0]
+
+    def scales(k: int, dt: float) -> torch.Tensor:
+        return torch.tensor([average(k, dt) for average in averages], dtype=dtype, device=device)
+    return scales
 
 
 def _increments(model: Model, device: torch.device, dtype: torch.dtype) -> Callable:

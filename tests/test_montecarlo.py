@@ -86,6 +86,22 @@ def test_scheduler_scales_the_noise():
     assert np.allclose(result.times, 1.0) and np.all(result.sides == 1)
 
 
+def test_per_coordinate_scheduler_is_integrated_exactly_over_each_step():
+    # s_1(t) = t^(-1/4) is infinite at t = 0, yet Var X_1(T) = int_0^T s^2 dt = 2 sqrt(T) exactly; s_2 = 0
+    model = Model("scheduled BM", (x, y), sp.Matrix([0, 0]), sp.eye(2), Box((-100, -100), (100, 100)), (0, 0),
+                  scheduler=sp.Matrix([TIME ** sp.Rational(-1, 4), 0]))
+    result = simulate_exit(model, n_paths=20_000, dt=0.01, max_time=1.0, seed=3, record_positions=True)
+    assert result.n_censored == 20_000 and np.all(result.positions[:, 1] == 0)
+    variance = float(np.mean(result.positions[:, 0] ** 2))
+    assert abs(variance - 2.0) < Z * 2.0 * math.sqrt(2 / 20_000)
+
+
+def test_per_coordinate_scheduler_needs_one_factor_per_noise_coordinate():
+    with pytest.raises(Exception, match="one factor per noise coordinate"):
+        Model("bad", (x, y), sp.Matrix([0, 0]), sp.eye(2), Box((-1, -1), (1, 1)), (0, 0),
+              scheduler=sp.Matrix([TIME, TIME, TIME]))
+
+
 def test_float32_state():
     result = simulate_exit(brownian_1d(), n_paths=5000, dt=1e-3, max_time=50, seed=8, dtype=torch.float32)
     assert result.dtype == "float32" and abs(result.mean - 1) < 0.1

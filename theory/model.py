@@ -76,8 +76,9 @@ class Model:
     domain: Domain
     start: tuple
     noise: Brownian | AlphaStable = Brownian()
-    #: factor s(t) multiplying the noise term, the learning-rate scheduler of seed 000 eq. 3; None = 1
-    scheduler: sp.Expr | None = None
+    #: factor s(t) multiplying the noise term, the learning-rate scheduler of seed 000 eq. 3; None = 1.
+    #: A column Matrix gives one factor per noise coordinate (seed 000 eq. 81: s_t^((alpha_l-1)/alpha_l)).
+    scheduler: sp.Expr | sp.Matrix | None = None
     potential: sp.Expr | None = None
     interpretation: str = "ito"
     #: SDE time in units of SGD iterations: "t = k * eta" unless a paper says otherwise
@@ -97,6 +98,9 @@ class Model:
             raise ModelError(f"domain {self.domain} has dimension {self.domain.dimension}, the state {len(state)}")
         if len(self.start) != len(state):
             raise ModelError(f"start {self.start} has {len(self.start)} coordinates, the state {len(state)}")
+        if isinstance(self.scheduler, sp.MatrixBase) and self.scheduler.shape != (diffusion.shape[1], 1):
+            raise ModelError(f"a per-coordinate scheduler needs one factor per noise coordinate "
+                             f"({diffusion.shape[1]}), got shape {self.scheduler.shape}")
         if isinstance(self.noise, AlphaStable) and len(self.noise.alphas) != diffusion.shape[1]:
             raise ModelError(f"{len(self.noise.alphas)} stability indices for {diffusion.shape[1]} noise coordinates")
         if self.interpretation != "ito":
@@ -147,8 +151,14 @@ class Model:
             return [*d.center, d.radius]
         return [*d.lower, *d.upper]
 
-    def _noise_factor(self) -> sp.Expr:
-        return sp.Integer(1) if self.scheduler is None else self.scheduler
+    def _scheduled_covariance(self) -> sp.Matrix:
+        """s(t)^2 a, or sigma diag(s)^2 sigma^T for a per-coordinate scheduler."""
+        if self.scheduler is None:
+            return self.covariance
+        if isinstance(self.scheduler, sp.MatrixBase):
+            sigma = self.diffusion * sp.diag(*self.scheduler)
+            return (sigma * sigma.T).applyfunc(sp.simplify)
+        return self.scheduler ** 2 * self.covariance
 
     def _require_brownian(self, what: str) -> None:
         if not isinstance(self.noise, Brownian):
@@ -159,19 +169,19 @@ class Model:
         """L f = b . grad f + (s(t)^2 / 2) sum_ij a_ij d_i d_j f  (Itô generator)."""
         self._require_brownian("generator")
         first = sum(self.drift[i] * sp.diff(f, xi) for i, xi in enumerate(self.state))
-        a = self.covariance
+        a = self._scheduled_covariance()
         second = sum(a[i, j] * sp.diff(f, xi, xj)
                      for i, xi in enumerate(self.state) for j, xj in enumerate(self.state))
-        return first + self._noise_factor() ** 2 * second / 2
+        return first + second / 2
 
     def fokker_planck(self, p: sp.Expr) -> sp.Expr:
         """L* p = -sum_i d_i (b_i p) + (s(t)^2 / 2) sum_ij d_i d_j (a_ij p): dp/dt = L* p."""
         self._require_brownian("Fokker-Planck operator")
         first = -sum(sp.diff(self.drift[i] * p, xi) for i, xi in enumerate(self.state))
-        a = self.covariance
+        a = self._scheduled_covariance()
         second = sum(sp.diff(a[i, j] * p, xi, xj)
                      for i, xi in enumerate(self.state) for j, xj in enumerate(self.state))
-        return first + self._noise_factor() ** 2 * second / 2
+        return first + second / 2
 
     # ----------------------------------------------------------------- parameters
     def bind(self, values: dict | None = None, **kwargs) -> "Model":
