@@ -1,5 +1,6 @@
 """Scheduler theorems of seeds 000/001, one test per claim id: the evidence each check computes."""
 
+import numpy as np
 import sympy as sp
 
 from theory import battash as B
@@ -166,3 +167,86 @@ def test_battash_escape_axis_ackley_quick_cell():
 def test_battash_thmC3():
     outcome = run("battash.thmC3")
     assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["difference"] == "0"
+
+
+def test_battash_eq30_has_the_spurious_rho():
+    outcome = run("battash.eq30")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.evidence["eq. 30 equals the integral of its own last integrand"] is True
+
+
+def test_battash_thm4_3_integral_conflates_i_and_l():
+    outcome = run("battash.thm4_3_integral")
+    assert outcome.verdict is Verdict.REFUTED and outcome.evidence["identical when alpha_i = alpha_l"] is True
+
+
+def test_battash_eq20_power_of_eps():
+    outcome = run("battash.eq20")
+    assert outcome.verdict is Verdict.VERIFIED
+    # Cor 4.4 of the same paper has (alpha_l - alpha_j)(1 - rho): the two agree only at rho = 0
+    cor = parse(outcome.evidence["Cor 4.4's power of eps (same paper)"], B.alpha_l, B.alpha_j, B.rho)
+    assert sp.simplify(cor - (B.alpha_l - B.alpha_j) * (1 - B.rho)) == 0
+
+
+def test_battash_eq17_001():
+    outcome = run("battash.eq17_001")
+    assert outcome.verdict is Verdict.REFUTED
+    derived = B.learning_rate_powers().result
+    assert sp.simplify(derived - (B.alpha_l - 1 + B.rho * (B.alpha_i - B.alpha_l))) == 0
+    # one parameter (alpha_i = alpha_l): E[sigma] ~ eta^-(alpha - 1), not eta^0
+    assert sp.simplify(derived.subs(B.alpha_i, B.alpha_l) - (B.alpha_l - 1)) == 0
+
+
+def test_battash_eq17_001_against_simulation():
+    outcome = run("battash.eq17_001_mc")
+    assert outcome.verdict is Verdict.REFUTED
+    simulated = outcome.evidence["E(eta_3)/E(eta_2) simulated"]
+    assert max(outcome.evidence["E(eta_3)/E(eta_2) from eq. 17's form fitted to E(eta_2)/E(eta_1)"]) < \
+        outcome.evidence["interval"][0] <= simulated
+    assert outcome.evidence["last slope within z SE + tolerance of derived"] is True
+
+
+def test_battash_lemma3_3_both_versions():
+    for check in ("battash.lemma3_3", "battash.lemma3_3_001"):
+        outcome = run(check)
+        assert outcome.verdict is Verdict.REFUTED
+        assert outcome.correction["text"] == str(B.w_j * B.w_l * sp.exp(-B.t * (B.h_jj + B.h_ll)))
+
+
+def test_small_jump_variance_is_larger_than_eps_squared():
+    remainder = B.small_jump_second_moments().steps[-1].expression
+    # order eps_bar^(2 - rho (2 - alpha)) >> eps_bar^2 as eps_bar -> 0
+    power = sp.powsimp(sp.expand_power_base(remainder, force=True), force=True).as_independent(B.eps_bar_l)[1]
+    assert sp.simplify(power - B.eps_bar_l ** (2 - B.rho * (2 - B.alpha_l))) == 0
+
+
+def test_battash_lemma3_3_against_simulation():
+    outcome = run("battash.lemma3_3_mc")
+    assert outcome.verdict is Verdict.REFUTED
+    assert abs(outcome.evidence["simulated - Euler mean (in SE)"]) < 4.06
+    assert all(abs(g) > 100 for g in outcome.evidence["stated - simulated (in SE)"].values())
+
+
+def test_battash_prop3_4_against_exact_covariances():
+    outcome = run("battash.prop3_4")
+    assert outcome.verdict is Verdict.REFUTED
+    rows = {r["claim"]: r for r in outcome.evidence["rows"]}
+    assert rows["battash.prop3_4"]["largest relative error"] > 0.1
+    assert rows["battash.prop3_4_001"]["largest relative error"] > 0.1
+
+
+def test_sgd_noise_row_sums_add_up():
+    g, h = np.random.default_rng(0).normal(size=(10, 2)), np.stack([np.eye(2) * (1 + k) for k in range(10)])
+    parts = B.sgd_noise_row_sums(g, h, np.array([0.3, -0.2]), 4)
+    assert np.allclose(parts["total"], parts["gradient"] + parts["cross"] + parts["hessian"])
+
+
+def test_scheduled_exit_law_reduces_to_the_constant_rate_at_gamma_1():
+    survival = B.scheduled_exit_survival().result
+    assert sp.simplify(survival.subs(B.gamma, 1) - sp.exp(-B.m_sym * B.Phi * B.u)) == 0
+
+
+def test_battash_thm4_1_and_4_5_hold_at_gamma_below_one():
+    outcome = run("battash.scheduled_mc")
+    assert outcome.verdict is Verdict.VERIFIED
+    assert outcome.evidence["derived within interval + tolerance"] is True

@@ -126,3 +126,15 @@ def test_imkeller_units():
     assert outcome.evidence["lhs_factor"] == outcome.evidence["rhs_factor"] == "lambda_T"
     inverted = dataclasses.replace(levy.IMKELLER_MEAN_EXIT, rhs=1 / levy.IMKELLER_MEAN_EXIT.rhs)
     assert scaling_finding(inverted, clock="free").verdict is Verdict.REFUTED
+
+
+def test_truncated_stable_increments_are_symmetric_and_bounded():
+    import torch
+
+    from numerics.stable import truncated_symmetric_stable
+    x = truncated_symmetric_stable(1.3, 0.5, 0.01, (200_000,), torch.Generator().manual_seed(1))
+    assert float(x.abs().max()) <= 0.5
+    # symmetric: mean 0 within z = 4.42 standard errors
+    assert abs(float(x.mean())) < 4.42 * float(x.std()) / 200_000 ** 0.5
+    with pytest.raises(ParameterError):
+        truncated_symmetric_stable(1.3, 0.0, 0.01, (10,))

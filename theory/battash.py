@@ -176,6 +176,25 @@ EQ_31 = register(Claim(
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"limit_of": ("battash.thm4_3",)},
 ))
 
+#: appendix B.2, the integrand of the line before eq. 30 as the paper writes it (exponent with rho)
+EQ30_LAST_INTEGRAND = (m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i) * beta_l**2 / (A * beta_S) \
+    * t ** ((gamma - 1) * (alpha_i - 1 + rho * (2 * alpha_l - alpha_nu - alpha_i)) + 1) \
+    * sp.exp(-t ** ((gamma - 1) * rho * (alpha_l - 1) + 1) * m_sym * Phi)
+#: the same integrand with the exponent of the line above it: s_t^(alpha_l-1) m Phi t = t^(1+(gamma-1)(alpha_l-1)) m Phi
+EQ30_INTEGRAND = EQ30_LAST_INTEGRAND.subs(sp.exp(-t ** ((gamma - 1) * rho * (alpha_l - 1) + 1) * m_sym * Phi),
+                                          sp.exp(-t ** ((gamma - 1) * (alpha_l - 1) + 1) * m_sym * Phi))
+C_l_appendix = ((gamma - 1) * (alpha_i - 1 + rho * (2 * alpha_l - alpha_nu - alpha_i)) + 2) \
+    / ((gamma - 1) * rho * (alpha_l - 1) + 1)
+EQ_30 = register(Claim(
+    id="battash.eq30",
+    title="exit through the upper face of parameter i as the proof in appendix B.2 ends (term l)",
+    lhs=sp.Symbol("P(W_sigma in Omega_i^+)_l"),
+    rhs=(m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i) * beta_l**2 * (m_sym * Phi) ** (-C_l_appendix)
+    * sp.gamma(C_l_appendix) / (A * beta_S * ((gamma - 1) * rho * (alpha_l - 1) + 1)),
+    relation="<=", sources=(Source(SEED_000, "appendix B.2, eq. 30"),), regime=REGIME, conditions=CONDITIONS,
+    clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.thm4_3",)},
+))
+
 #: the factor of Thm 4.3 that stands for "the jump of parameter i leaves through d_i^+"
 FACE_FACTOR_STATED = (m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i)
 
@@ -208,6 +227,54 @@ def exit_face_ratio() -> Derivation:
     rate_j = d.step("rate of jumps of j beyond d_j^+", nu_tail(d_plus_j / (eps * lam_j)).subs(levy_alpha, alpha_j))
     d.result = d.step("ratio (competing exponential clocks)", sp.powsimp(sp.expand_power_base(rate_l / rate_j,
                                                                                               force=True), force=True))
+    return d
+
+
+EQ_20 = register(Claim(
+    id="battash.eq20",
+    title="power of eps in the ratio of exit probabilities through parameters l and j",
+    lhs=sp.Symbol("d log(P(Omega_l^+)/P(Omega_j^+)) / d log eps"), rhs=alpha_l - alpha_j,
+    sources=(Source(SEED_000, "sec. 4, eq. 20 (Delta_lj = alpha_l - alpha_j)"), Source(SEED_001, "sec. 4, eq. 21")),
+    regime="gamma -> 1, small eps", conditions=(alpha_l < 2, alpha_j < 2), clock=CLOCK, interpretation=NOISE,
+    relations={"compare_with": ("battash.cor4_4",)},
+))
+
+
+def eps_power_of_exit_ratio() -> Derivation:
+    """d log(ratio) / d log eps of the derived exit-face ratio (exit_face_ratio)."""
+    d = Derivation("power of eps in the exit-face ratio", sp.S.Zero)
+    ratio = d.step("derived ratio", exit_face_ratio().result)
+    d.result = d.step("eps d/d eps log(ratio)", sp.simplify(eps * sp.diff(sp.log(ratio), eps)))
+    return d
+
+
+# ------------------------------------------------------------------------------ eq. 17 of seed 001 (eta dependence)
+eta = sp.Symbol("eta", positive=True)
+alpha_p = sp.Symbol("alpha_p", positive=True)
+EQ_17_001 = register(Claim(
+    id="battash.eq17_001",
+    title="power of the learning rate eta in term (l, i) of the denominator of the mean escape time",
+    lhs=sp.Symbol("power of eta, term (l, i)"), rhs=(alpha_l - alpha_i) / 2,
+    sources=(Source(SEED_001, "sec. 4, eq. 17 (from Cor. 4.2 with eps = eta^((alpha-1)/alpha), eq. 1)",
+                    note="the small-jump terms carry eta^(1 + (alpha_l-alpha_i)/2 + (alpha_p-1)/alpha_p)"),),
+    regime="gamma -> 1, small eta", conditions=(alpha_l < 2, alpha_i < 2, rho < 1), clock="t = k * eta",
+    interpretation=NOISE, relations={"corollary_of": ("battash.cor4_2",)},
+))
+#: the stated power of eta of the small-jump (A_mp) terms of eq. 17, relative to eta^0
+EQ_17_SMALL_JUMP_POWER = 1 + (alpha_l - alpha_i) / 2 + (alpha_p - 1) / alpha_p
+
+
+def learning_rate_powers() -> Derivation:
+    """Cor 4.2's denominator beta_S 1^T lambda_bar_l eps_l^(alpha_l (1-rho)) Phi_l with eps_l = eta^((alpha_l-1)/alpha_l)
+    (001 eq. 1, per parameter as in eq. 12) and beta_S = sum_i 2 eps_i^(rho alpha_i) / alpha_i: the power of eta of
+    term i; the small-jump terms of lambda_bar (Lemma 3.3's A_mp) add the power of eps_bar_p = eta^((alpha_p-1)/alpha_p)."""
+    d = Derivation("powers of eta in Cor 4.2's denominator", sp.S.Zero)
+    eps_of = lambda a: eta ** ((a - 1) / a)  # noqa: E731 - one line, used three times
+    term = d.step("beta_bar_i eps_l^(alpha_l (1 - rho))", 2 * eps_of(alpha_i) ** (rho * alpha_i) / alpha_i
+                  * eps_of(alpha_l) ** (alpha_l * (1 - rho)))
+    power = sp.expand(sp.powsimp(sp.expand_power_base(term, force=True), force=True).as_coeff_exponent(eta)[1])
+    d.result = d.step("power of eta of term (l, i)", sp.simplify(power))
+    d.step("power of eta of a small-jump term (l, i, p)", sp.simplify(power + (alpha_p - 1) / alpha_p))
     return d
 
 
@@ -260,6 +327,145 @@ def mean_of_small_jumps() -> Derivation:
     d.step("what eq. 41 computes: 2 t int_1^O y^-alpha dy (one-sided absolute moment beyond 1, doubled)",
            sp.simplify(2 * t * sp.integrate(y ** (-alpha_l), (y, 1, cutoff), conds="none")))
     return d
+
+
+# ------------------------------------------------------------------------------ the scheduled exit law, derived
+def scheduled_exit_survival() -> Derivation:
+    """P(sigma > u) for coordinate l of eq. 81 with s_t = t^(gamma-1), exits only at large jumps: a jump of
+    eps s_t^((alpha-1)/alpha) L^l leaves through a face at rate eps^alpha s_t^(alpha-1) Phi_l / alpha
+    (levy.nu_tail at d / (eps s_t^((alpha-1)/alpha)), both faces) = m_bar_l Phi_l t^((gamma-1)(alpha_l-1)) with
+    lambda_bar = 1; the exit time is the first event of that inhomogeneous Poisson stream (independent streams
+    multiply their survivals)."""
+    v = sp.Symbol("v", positive=True)
+    d = Derivation("survival of the exit time under s_t = t^(gamma-1)", sp.S.Zero)
+    hazard = d.step("exit rate at time v", m_sym * Phi * v ** ((gamma - 1) * (alpha_l - 1)))
+    cumulative = d.step("int_0^u rate dv (converges when 1 + (gamma-1)(alpha_l-1) > 0)",
+                        sp.simplify(sp.integrate(hazard, (v, 0, u), conds="none").replace(
+                            lambda z: z.is_Pow and z.base == 0, lambda z: sp.S.Zero)))
+    d.result = d.step("P(sigma > u) = exp(-cumulative)", sp.exp(-cumulative))
+    mean = power_exponential_integral(d.result.subs(u, t)).result
+    d.step("E[sigma] = int_0^oo P(sigma > t) dt (one coordinate)", mean)
+    return d
+
+
+# ------------------------------------------------------------------------------ Lemma 3.3 (eq. 10)
+w_l, w_j = sp.symbols("w_l w_j", real=True)
+h_jj = sp.Symbol("h_jj", positive=True)
+eps_bar_l, eps_bar_j = sp.symbols("epsilon_bar_l epsilon_bar_j", positive=True)
+
+
+def _lemma3_3(mu_l: sp.Expr, mu_j: sp.Expr) -> sp.Expr:
+    """w_l w_j e^{-(h_ll + h_jj) t} + A_jl(t) + A_lj(t) with A_lj = eps_bar_l w_j e^{-h_jj t} mu_xi^l (2t + (1 - e^{-h_ll t})/h_ll)."""
+    a_lj = eps_bar_l * w_j * sp.exp(-h_jj * t) * mu_l * (2 * t + (1 - sp.exp(-h_ll * t)) / h_ll)
+    a_jl = eps_bar_j * w_l * sp.exp(-h_ll * t) * mu_j * (2 * t + (1 - sp.exp(-h_jj * t)) / h_jj)
+    return w_l * w_j * sp.exp(-(h_ll + h_jj) * t) + a_jl + a_lj
+
+
+def _mu_xi_001(e, a):   # 001 Lemma 3.3 and 000 eq. 41: 2t (eps_bar^(-rho(1-alpha)) - 1) / (1 - alpha)
+    return 2 * t * (e ** (-rho * (1 - a)) - 1) / (1 - a)
+
+
+def _mu_xi_000(e, a):   # 000 Lemma 3.3 as printed: 2t eps_bar^(-rho(1-alpha) - 1) / (1 - alpha)
+    return 2 * t * e ** (-rho * (1 - a) - 1) / (1 - a)
+
+
+LEMMA_3_3_REGIME = ("between large jumps, U = sum h_ll w_l^2 / 2 near the minimum, independent symmetric small-jump "
+                    "processes per parameter (jumps |y| <= eps_bar^-rho), l != j, eps_bar constant on the interval")
+LEMMA_3_3 = register(Claim(
+    id="battash.lemma3_3",
+    title="Lemma 3.3: E[Z^l Z^j] between large jumps (conference version)",
+    lhs=sp.Symbol("E[Z_t^l Z_t^j]"), rhs=_lemma3_3(_mu_xi_000(eps_bar_l, alpha_l), _mu_xi_000(eps_bar_j, alpha_j)),
+    relation="~", sources=(Source(SEED_000, "sec. 3, Lemma 3.3, eq. 10 (+ O(eps^2)); proof appendix B.4, eq. 42"),),
+    regime=LEMMA_3_3_REGIME, conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
+))
+LEMMA_3_3_001 = register(Claim(
+    id="battash.lemma3_3_001",
+    title="Lemma 3.3: E[Z^l Z^j] between large jumps (review version)",
+    lhs=sp.Symbol("E[Z_t^l Z_t^j]"), rhs=_lemma3_3(_mu_xi_001(eps_bar_l, alpha_l), _mu_xi_001(eps_bar_j, alpha_j)),
+    relation="~", sources=(Source(SEED_001, "sec. 3, Lemma 3.3, eq. 10"),),
+    regime=LEMMA_3_3_REGIME, conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
+    relations={"compare_with": ("battash.lemma3_3",)},
+))
+
+
+def small_jump_second_moments() -> Derivation:
+    """The linearised small-jump dynamic dZ^l = -h_ll Z^l dt + eps_bar_l dxi^l solved exactly:
+    Z_t^l = w_l e^{-h_ll t} + eps_bar_l int_0^t e^{-h_ll (t-s)} dxi_s^l. For a Lévy process E[int f dxi] =
+    E[xi_1] int f ds = 0 (symmetric measure, mean_of_small_jumps) and Var[int f dxi] = int f^2 ds int y^2 nu(dy)
+    (Lévy-Itô isometry); independence of xi^l and xi^j makes the cross moment the product of the means."""
+    s_, y = sp.Symbol("s", positive=True), sp.Symbol("y", positive=True)
+    d = Derivation("second moments of the small-jump process between large jumps", sp.S.Zero)
+    mean_rate = d.step("E[xi_1^l] (symmetric small jumps)", mean_of_small_jumps().result.subs(t, 1))
+    mean_l = d.step("E[Z_t^l] = w_l e^(-h_ll t) + eps_bar_l E[xi_1] int_0^t e^(-h_ll(t-s)) ds",
+                    w_l * sp.exp(-h_ll * t) + eps_bar_l * mean_rate * sp.integrate(sp.exp(-h_ll * (t - s_)), (s_, 0, t)))
+    mean_j = mean_l.subs({w_l: w_j, h_ll: h_jj, eps_bar_l: eps_bar_j})
+    d.result = d.step("E[Z^l Z^j], l != j: product of the means (independent noises)", sp.simplify(mean_l * mean_j))
+    cutoff = eps_bar_l ** -rho
+    jump_variance = sp.integrate(y ** (1 - alpha_l), (y, 0, cutoff), conds="none")
+    jump_variance = 2 * jump_variance.replace(lambda z: z.is_Pow and z.base == 0, lambda z: sp.S.Zero)
+    d.step("int_{|y| <= O} y^2 nu(dy), O = eps_bar^-rho", sp.simplify(jump_variance))
+    variance = eps_bar_l**2 * jump_variance * sp.integrate(sp.exp(-2 * h_ll * (t - s_)), (s_, 0, t))
+    d.step("E[(Z^l)^2] - E[Z^l]^2 (Lévy-Itô isometry): the l = j remainder", sp.simplify(variance))
+    return d
+
+
+# ------------------------------------------------------------------------------ Proposition 3.4 (eq. 11)
+N_params, B_batch, D_data = sp.symbols("N B D", positive=True, integer=True)
+l_idx, j_idx, m_idx, p_idx = sp.symbols("l j m p", integer=True)
+u_tilde = sp.IndexedBase("u_tilde")   # u_tilde_lj = (1/D) sum_d grad_l u_d grad_j u_d (appendix B.5, after eq. 48)
+h_bar = sp.IndexedBase("h_bar")       # h_bar_lmpj = (1/D) sum_d h_d,lm h_d,pj - h_lm h_pj (appendix B.5)
+second_moment = sp.IndexedBase("M")   # M_mp = E[Z_m Z_p] (Lemma 3.3) or w_m w_p at a fixed state
+_hessian_term = sp.Sum(h_bar[l_idx, m_idx, p_idx, j_idx] * second_moment[m_idx, p_idx],
+                       (j_idx, 1, N_params), (m_idx, 1, N_params), (p_idx, 1, N_params))
+_gradient_term = sp.Sum(u_tilde[l_idx, j_idx], (j_idx, 1, N_params))
+PROP_3_4_REGIME = ("SGD gradient noise at W_t near a minimum W*, per-sample losses quadratic around W*, "
+                   "mini-batches of B drawn uniformly from D samples")
+PROP_3_4 = register(Claim(
+    id="battash.prop3_4",
+    title="Prop. 3.4: sum of the l-th row of the SGD noise covariance (conference version)",
+    lhs=sp.Symbol("1^T lambda_l(W_t)"), rhs=_gradient_term / (B_batch * D_data) + _hessian_term / B_batch,
+    relation="~", sources=(Source(SEED_000, "sec. 3.1, Proposition 3.4, eq. 11; proof appendix B.5, eqs. 43-49",
+                                  note="h_bar as defined in the statement, h_lmpj - h_lm h_pj, is identically 0; "
+                                       "the proof's h_bar (B.5) is used"),),
+    regime=PROP_3_4_REGIME, clock=CLOCK, interpretation=NOISE,
+))
+PROP_3_4_001 = register(Claim(
+    id="battash.prop3_4_001",
+    title="Prop. 3.4: sum of the l-th row of the SGD noise covariance (review version)",
+    lhs=sp.Symbol("1^T lambda_l(W_t)"), rhs=_gradient_term / D_data + _hessian_term,
+    relation="~", sources=(Source(SEED_001, "sec. 3.1, Proposition 3.4, eq. 11",
+                                  note="u_bar read as u_tilde; h_tilde averaged over the mini-batch, whose "
+                                       "expectation is the B.5 average over the data"),),
+    regime=PROP_3_4_REGIME, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.prop3_4",)},
+))
+
+
+def evaluate_indexed(expr: sp.Expr, n: int, arrays: dict, values: dict) -> float:
+    """Value of a Prop. 3.4 expression for n parameters: arrays maps each IndexedBase to a 0-based numpy array
+    (the Sums run 1..n), values the scalar symbols (l, B, D) to numbers."""
+    concrete = expr.subs({N_params: n, **values}).doit()
+    entries = {e: float(arrays[e.base][tuple(int(i) - 1 for i in e.indices)]) for e in concrete.atoms(sp.Indexed)}
+    return float(concrete.xreplace(entries))
+
+
+def sgd_noise_row_sums(gradients_at_minimum, hessians, w, batch_size: int):
+    """Exact row sums of the SGD noise covariance at w for per-sample losses g_d . w + w^T H_d w / 2 and mini-batches
+    of batch_size drawn with replacement: (1/B) Cov_d(g_d + H_d w), summed over the columns; also its three parts
+    (gradient covariance, the cross term the proof drops after eq. 46, the Hessian term). Plain numpy: the check
+    needs the exact finite-data value, not a formula."""
+    import numpy as np
+
+    g = np.asarray(gradients_at_minimum, dtype=float)
+    h = np.asarray(hessians, dtype=float)
+    per_sample = g + np.einsum("dij,j->di", h, w)
+    mean = per_sample.mean(axis=0)
+    total = ((per_sample - mean).T @ (per_sample - mean)) / len(g) / batch_size
+    hw = np.einsum("dij,j->di", h, w)
+    gradient = (g - g.mean(0)).T @ (g - g.mean(0)) / len(g) / batch_size
+    cross = ((g - g.mean(0)).T @ (hw - hw.mean(0)) + (hw - hw.mean(0)).T @ (g - g.mean(0))) / len(g) / batch_size
+    hessian = (hw - hw.mean(0)).T @ (hw - hw.mean(0)) / len(g) / batch_size
+    return {"total": total.sum(axis=1), "gradient": gradient.sum(axis=1), "cross": cross.sum(axis=1),
+            "hessian": hessian.sum(axis=1)}
 
 
 # ------------------------------------------------------------------------------ appendix C.1 (multistep scheduler)

@@ -29,7 +29,7 @@ def register_check(check: Check) -> Check:
 
 
 def _load() -> None:
-    from .checks import battash, kramers, levy  # noqa: F401  (registers on import)
+    from .checks import battash, battash_between_jumps, kramers, levy  # noqa: F401  (registers on import)
 
 
 def all_checks() -> list[Check]:

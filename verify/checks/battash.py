@@ -153,22 +153,27 @@ def cor4_4(context: Context, params: dict) -> Finding:
 
 @lru_cache(maxsize=4)
 def _box_simulation(alphas: tuple, epsilon: float, curvature: float, half_width: float, n_paths: int, dt: float,
-                    max_time: float, seed: int, device: str):
-    """Exit times and faces of dX_l = -h X_l dt + eps dL^alpha_l on (-d, d)^N from 0: the model of seed 000
-    eq. 3 at gamma = 1 with lambda = 1 and one-hot r_l. Shared by the checks of Cor 4.2, 4.4 and 4.6."""
+                    max_time: float, seed: int, device: str, gamma: float = 1.0):
+    """Exit times and faces of dX_l = -h X_l dt + s_t^((alpha_l-1)/alpha_l) eps dL^alpha_l on (-d, d)^N from 0,
+    s_t = t^(gamma-1): the model of seed 000 eq. 81 with lambda = 1 and one-hot r_l. Shared by the checks of
+    Thm 4.1, 4.5 (gamma < 1) and Cor 4.2, 4.4, 4.6 (gamma = 1)."""
     from numerics.montecarlo import simulate_exit
     from theory import AlphaStable, Box, Model
+    from theory.model import TIME
 
     state = sp.symbols(f"x1:{len(alphas) + 1}", real=True)
+    scheduler = None if gamma == 1 else sp.Matrix([TIME ** (sp.nsimplify(gamma - 1) * (sp.nsimplify(a) - 1)
+                                                           / sp.nsimplify(a)) for a in alphas])
     model = Model(f"{len(alphas)}-D Lévy OU box", state, sp.Matrix([-curvature * x for x in state]),
                   epsilon * sp.eye(len(alphas)), Box(tuple(-half_width for _ in state), tuple(half_width for _ in state)),
-                  tuple(0 for _ in state), noise=AlphaStable(alphas))
+                  tuple(0 for _ in state), noise=AlphaStable(alphas), scheduler=scheduler)
     return simulate_exit(model, n_paths=n_paths, dt=dt, max_time=max_time, seed=seed, device=device)
 
 
 def _simulate_box(context: Context, params: dict):
     return _box_simulation(tuple(params["alphas"]), params["epsilon"], params["curvature"], params["half_width"],
-                           params["n_paths"], params["dt"], params["max_time"], context.seed, context.device)
+                           params["n_paths"], params["dt"], params["max_time"], context.seed, context.device,
+                           params.get("gamma", 1.0))
 
 
 def _box_constants(params: dict, rho: float) -> dict:
@@ -460,3 +465,181 @@ def thmC3(context: Context, params: dict) -> Finding:
 
 register_check(Check("battash.thmC3", ("battash.thmC3",), "symbolic",
                      "Thm C.3 against the integral over one step of the multistep scheduler", thmC3, suites=SUITES))
+
+
+# ------------------------------------------------------------------------------ eq. 30, Thm 4.3's integral, eq. 20
+def eq30(context: Context, params: dict) -> Finding:
+    derivation = B.power_exponential_integral(B.EQ30_INTEGRAND)
+    finding = identity_finding(B.EQ_30, derived_claim(B.EQ_30, derivation.result, derivation, "B.2 integrated"),
+                               "eq. 30 vs the integral of appendix B.2 recomputed")
+    own = B.power_exponential_integral(B.EQ30_LAST_INTEGRAND).result
+    finding.evidence["eq. 30 equals the integral of its own last integrand"] = \
+        B.EQ_30.compare(derived_claim(B.EQ_30, own)).identical
+    finding.evidence["diagnosis"] = ("the last integrand of B.2 writes exp(-t^(1 + (gamma-1) rho (alpha_l-1)) m Phi) "
+                                     "where the line above has s_t^(alpha_l-1) m Phi t: the spurious rho of eqs. 27, 68")
+    return finding
+
+
+def thm4_3_integral(context: Context, params: dict) -> Finding:
+    """Thm 4.3 (main text) against the same recomputed integral; its C_l has alpha_l where B.2 has alpha_i."""
+    derivation = B.power_exponential_integral(B.EQ30_INTEGRAND)
+    finding = identity_finding(B.THM_4_3, derived_claim(B.THM_4_3, derivation.result, derivation, "B.2 integrated"),
+                               "Thm 4.3 vs the integral of appendix B.2 recomputed")
+    at_same_alpha = derived_claim(B.THM_4_3, B.THM_4_3.rhs.subs(B.alpha_i, B.alpha_l), None, "alpha_i = alpha_l")
+    finding.evidence["identical when alpha_i = alpha_l"] = at_same_alpha.compare(
+        derived_claim(B.THM_4_3, derivation.result.subs(B.alpha_i, B.alpha_l))).identical
+    finding.evidence["diagnosis"] = ("the numerator of C_l reads alpha_l - 1 + rho (2 alpha_l - alpha_nu - alpha_l) "
+                                     "where the integral gives alpha_i - 1 + rho (2 alpha_l - alpha_nu - alpha_i): the "
+                                     "exit face i and the jumping parameter l are conflated")
+    return finding
+
+
+def eq20(context: Context, params: dict) -> Finding:
+    derivation = B.eps_power_of_exit_ratio()
+    finding = identity_finding(B.EQ_20, derived_claim(B.EQ_20, derivation.result, derivation),
+                               "eq. 20's power of eps vs the derived exit-face ratio")
+    finding.evidence["Cor 4.4's power of eps (same paper)"] = sp.factor(
+        sp.simplify(B.eps * sp.diff(sp.log(B.COR_4_4.rhs), B.eps)))
+    finding.evidence["note"] = "eq. 20 contradicts Cor 4.4, from which it is said to follow, unless rho = 0"
+    return finding
+
+
+def eq17_001(context: Context, params: dict) -> Finding:
+    derivation = B.learning_rate_powers()
+    finding = identity_finding(B.EQ_17_001, derived_claim(B.EQ_17_001, derivation.result, derivation,
+                                                          "Cor 4.2 with eps = eta^((alpha-1)/alpha)"),
+                               "eq. 17's power of eta vs Cor 4.2 rewritten in eta")
+    finding.evidence["small-jump terms: stated power"] = B.EQ_17_SMALL_JUMP_POWER
+    finding.evidence["small-jump terms: derived power"] = derivation.steps[-1].expression
+    return finding
+
+
+def eq17_mc(context: Context, params: dict) -> Finding:
+    """Mean exit time of the 1-D Lévy OU with eps = eta^((alpha-1)/alpha) (001 eq. 1) at three learning rates.
+    For N = 1 eq. 17 reads E(eta) = K / (1 + q eta^k), k = 1 + (alpha-1)/alpha, K and q unknown constants (q > 0
+    for E to fall with eta). The ratio E(eta_2)/E(eta_1) fixes q; that predicts E(eta_3)/E(eta_2), which is compared
+    with the simulation (the prediction carried over the whole interval of the first ratio). The derived law
+    (Cor 4.2 rewritten, Imkeller-Pavlyukevich) has the constant slope d log E / d log eta = -(alpha-1)."""
+    import math
+
+    from numerics.montecarlo import simulate_exit
+
+    a, etas = params["alpha"], params["etas"]
+    means, ses = [], []
+    for i, eta in enumerate(etas):
+        model = levy.ornstein_uhlenbeck_exit_model(a, lower=-1, upper=1).bind({"epsilon": eta ** ((a - 1) / a)})
+        sim = simulate_exit(model, n_paths=params["n_paths"], dt=params["dt"], max_time=params["max_time"],
+                            seed=context.seed + i, device=context.device, progress=context.progress)
+        if sim.n_censored:
+            return Finding(Verdict.INCONCLUSIVE, f"{sim.n_censored} paths censored at eta = {eta:g}", {})
+        means.append(sim.mean)
+        ses.append(sim.stderr)
+    log_ratios = [math.log(means[k + 1] / means[k]) for k in range(2)]
+    log_ses = [math.hypot(ses[k] / means[k], ses[k + 1] / means[k + 1]) for k in range(2)]
+    z = normal_quantile(1 - params["false_alarm"] / 4)
+    k_power = 1 + (a - 1) / a
+    x1, x2, x3 = (eta ** k_power for eta in etas)
+
+    def predicted_log_ratio(log_r1: float) -> float:
+        r1 = math.exp(log_r1)
+        q = (r1 - 1) / (x1 - r1 * x2)   # from r1 = (1 + q x1) / (1 + q x2)
+        return math.log((1 + q * x2) / (1 + q * x3)) if q > 0 else float("nan")
+
+    band = [predicted_log_ratio(log_ratios[0] + sign * z * log_ses[0]) for sign in (-1, 1)]
+    slopes = [lr / math.log(etas[k + 1] / etas[k]) for k, lr in enumerate(log_ratios)]
+    derived = -(a - 1)
+    tolerance = params["asymptotic_tolerance"]
+    last_slope_se = log_ses[1] / abs(math.log(etas[2] / etas[1]))
+    evidence = {"eta": etas, "mean exit time": means, "stderr": ses, "secant slopes": slopes,
+                "E(eta_3)/E(eta_2) simulated": math.exp(log_ratios[1]),
+                "interval": [math.exp(log_ratios[1] - z * log_ses[1]), math.exp(log_ratios[1] + z * log_ses[1])],
+                "E(eta_3)/E(eta_2) from eq. 17's form fitted to E(eta_2)/E(eta_1)": [math.exp(b) for b in band],
+                "derived slope -(alpha-1)": derived, "last slope within z SE + tolerance of derived":
+                abs(slopes[1] - derived) <= z * last_slope_se + tolerance,
+                "asymptotic tolerance on the slope (stated)": tolerance,
+                "confidence": f"two-sided at 1 - {params['false_alarm']:g} over both ratios (z = {z:.2f})"}
+    if any(math.isnan(b) for b in band):
+        return Finding(Verdict.INCONCLUSIVE, "the first ratio does not fix a positive q", evidence)
+    low, high = log_ratios[1] - z * log_ses[1], log_ratios[1] + z * log_ses[1]
+    if high < min(band) or low > max(band):
+        return Finding(Verdict.REFUTED, f"eq. 17's form, fitted at eta = {etas[0]:g}..{etas[1]:g}, predicts "
+                       f"E({etas[2]:g})/E({etas[1]:g}) = {math.exp(min(band)):.2f}..{math.exp(max(band)):.2f}; simulated "
+                       f"{math.exp(log_ratios[1]):.2f} (slope {slopes[1]:.3f}, derived {derived:.2f})", evidence,
+                       correction={"text": "E[sigma] ∝ eta^-(alpha-1) (one parameter; Cor 4.2 with eps = "
+                                           "eta^((alpha-1)/alpha))"})
+    return Finding(Verdict.INCONCLUSIVE, "the simulated ratios do not rule out eq. 17's form", evidence)
+
+
+def scheduled_mc(context: Context, params: dict) -> Finding:
+    """gamma < 1: the box of seed 000 eq. 81 with s_t = t^(gamma-1) per coordinate. The simulated mean exit time
+    against Thm 4.1 and P(sigma > u) against Thm 4.5, both as upper bounds for every rho of the grid (beta_l/beta_S
+    read as beta_bar_l/beta_bar_S, as 001 sec. 4 assumes), and against the derived law
+    P(sigma > u) = exp(-sum_l m_bar_l Phi_l u^gamma_l / gamma_l) (scheduled_exit_survival)."""
+    from scipy.integrate import quad
+
+    sim = _simulate_box(context, params)
+    if sim.n_censored:
+        return Finding(Verdict.INCONCLUSIVE, f"{sim.n_censored} paths censored at t = {sim.horizon:g}", {})
+    alphas, gamma = np.array(params["alphas"], dtype=float), params["gamma"]
+    z = normal_quantile(1 - params["false_alarm"])
+    grid = np.quantile(sim.times, [0.1, 0.5, 0.9])
+    survival, low, high = sim.survival(grid, confidence=1 - params["false_alarm"])
+    c = _box_constants(params, params["rhos"][0])
+    survival_law = B.scheduled_exit_survival().result
+    law = [sp.lambdify(B.u, survival_law.subs({B.m_sym: m, B.Phi: f, B.alpha_l: a, B.gamma: gamma}), "math")
+           for m, f, a in zip(c["m_bar"], c["Phi"], alphas)]
+    derived_survival = np.array([np.prod([f(u) for f in law]) for u in grid])
+    derived_mean = quad(lambda u: np.prod([f(u) for f in law]), 0, np.inf)[0]
+    rows, holds = [], True
+    a_nu = float(alphas.mean())
+    for rho in params["rhos"]:
+        c = _box_constants(params, rho)
+        common = {B.gamma: gamma, B.rho: rho, B.alpha_nu: a_nu, B.beta_S: c["beta_S"]}
+        terms = [{**common, B.alpha_l: a, B.beta_l: bb, B.beta_bar_l: bb, B.m_sym: m, B.Phi: f, B.A: aa}
+                 for a, bb, m, f, aa in zip(alphas, c["beta_bar"], c["m_bar"], c["Phi"], c["A"])]
+        mean_bound = float(sum(B.THM_4_1.rhs.subs(v) for v in terms))
+        survival_bound = [float(sum(B.THM_4_5.rhs.subs({**v, B.u: u}) for v in terms)) for u in grid]
+        ok_mean = mean_bound >= sim.mean - z * sim.stderr
+        ok_survival = all(b >= lo for b, lo in zip(survival_bound, low))
+        holds &= ok_mean and ok_survival
+        rows.append({"rho": rho, "Thm 4.1 bound": mean_bound, "bound / simulated mean": mean_bound / sim.mean,
+                     "Thm 4.5 bound at u": survival_bound, "Thm 4.1 holds": ok_mean, "Thm 4.5 holds": ok_survival})
+    tolerance = params["asymptotic_tolerance"]
+    derived_ok = bool(np.all(derived_survival >= low - tolerance) and np.all(derived_survival <= high + tolerance))
+    evidence = {"gamma": gamma, "simulated mean": sim.mean, "stderr": sim.stderr, "derived mean": derived_mean,
+                "derived / simulated mean": derived_mean / sim.mean, "u": grid.tolist(),
+                "simulated P(sigma > u)": survival.tolist(), "interval": [low.tolist(), high.tolist()],
+                "derived P(sigma > u)": derived_survival.tolist(), "derived within interval + tolerance": derived_ok,
+                "asymptotic tolerance on P (stated)": tolerance, "rows": rows, "simulation": sim.summary(),
+                "confidence": f"one-sided at 1 - {params['false_alarm']:g} for the bounds; Wilson intervals"}
+    if not holds:
+        failing = [r["rho"] for r in rows if not (r["Thm 4.1 holds"] and r["Thm 4.5 holds"])]
+        return Finding(Verdict.REFUTED, f"Thm 4.1 / 4.5 fall below the simulation at gamma = {gamma} for rho in "
+                       f"{failing}; derived mean {derived_mean:.2f} vs simulated {sim.mean:.2f}", evidence,
+                       correction={"text": str(survival_law)})
+    ratios = [r["bound / simulated mean"] for r in rows]
+    return Finding(Verdict.VERIFIED, f"at gamma = {gamma} both hold as upper bounds for every rho tried (Thm 4.1 is "
+                   f"{min(ratios):.1f}x to {max(ratios):.1f}x the simulated mean {sim.mean:.2f}); derived law "
+                   f"gives {derived_mean:.2f}", evidence)
+
+
+for check in (
+    Check("battash.eq30", ("battash.eq30",), "symbolic", "appendix eq. 30 against its integral, recomputed", eq30,
+          suites=SUITES),
+    Check("battash.thm4_3_integral", ("battash.thm4_3",), "symbolic",
+          "Thm 4.3 (main text) against the integral of appendix B.2, recomputed", thm4_3_integral, suites=SUITES),
+    Check("battash.eq20", ("battash.eq20",), "symbolic", "eq. 20's power of eps against the derived exit-face ratio",
+          eq20, suites=SUITES),
+    Check("battash.eq17_001", ("battash.eq17_001",), "symbolic",
+          "001 eq. 17's powers of eta against Cor 4.2 rewritten in eta", eq17_001, suites=SUITES),
+    Check("battash.eq17_001_mc", ("battash.eq17_001",), "montecarlo",
+          "simulated mean exit time against eta (three learning rates) vs the form of 001 eq. 17", eq17_mc,
+          params={"alpha": 1.5, "etas": [1e-2, 1e-3, 1e-4], "n_paths": 6000, "dt": 0.02, "max_time": 3000,
+                  "false_alarm": 1e-4, "asymptotic_tolerance": 0.05},
+          suite_params={"quick": {"n_paths": 3000}}, suites=SUITES, seed=17),
+    Check("battash.scheduled_mc", ("battash.thm4_1", "battash.thm4_5"), "montecarlo",
+          "gamma < 1: simulated exit of the scheduled Lévy box vs Thm 4.1, Thm 4.5 (every rho) and the derived law",
+          scheduled_mc, params={**BOX, "gamma": 0.9, "n_paths": 20_000, "max_time": 2e3, "asymptotic_tolerance": 0.03},
+          suite_params={"quick": {"n_paths": 8000}}, suites=SUITES, seed=41),
+):
+    register_check(check)
