@@ -138,3 +138,10 @@ def test_truncated_stable_increments_are_symmetric_and_bounded():
     assert abs(float(x.mean())) < 4.42 * float(x.std()) / 200_000 ** 0.5
     with pytest.raises(ParameterError):
         truncated_symmetric_stable(1.3, 0.0, 0.01, (10,))
+
+
+def test_jump_intensity_is_tied_to_one_unit_system():
+    outcome = get_check("battash.eq12_units").run(Context(suite="quick"))
+    # a rate scales as 1/lambda_T; eps^(rho alpha) as lambda_L^(rho alpha) / lambda_T^rho
+    assert outcome.verdict is Verdict.REFUTED and outcome.evidence["lhs_factor"] == "1/lambda_T"
+    assert outcome.evidence["rhs_factor"] == "lambda_L**(alpha*rho)/lambda_T**rho"

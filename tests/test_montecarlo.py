@@ -96,6 +96,16 @@ def test_per_coordinate_scheduler_is_integrated_exactly_over_each_step():
     assert abs(variance - 2.0) < Z * 2.0 * math.sqrt(2 / 20_000)
 
 
+def test_multistep_scheduler():
+    # s = 1 on [0, 1/2), 1/2 afterwards (seed 000 appendix C): Var X(1) = 1/2 + 1/8, the step boundary falling
+    # inside no Euler step
+    multistep = sp.Piecewise((1, TIME < sp.Rational(1, 2)), (sp.Rational(1, 2), True))
+    model = Model("multistep BM", (x,), sp.Matrix([0]), sp.Matrix([[1]]), Interval(-100, 100), (0,), scheduler=multistep)
+    result = simulate_exit(model, n_paths=20_000, dt=0.01, max_time=1.0, seed=4, record_positions=True)
+    variance = float(np.mean(result.positions[:, 0] ** 2))
+    assert abs(variance - 0.625) < Z * 0.625 * math.sqrt(2 / 20_000)
+
+
 def test_per_coordinate_scheduler_needs_one_factor_per_noise_coordinate():
     with pytest.raises(Exception, match="one factor per noise coordinate"):
         Model("bad", (x, y), sp.Matrix([0, 0]), sp.eye(2), Box((-1, -1), (1, 1)), (0, 0),

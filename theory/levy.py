@@ -164,7 +164,10 @@ JUMP_INTENSITY = register(Claim(
     lhs=sp.Symbol("beta_l(t)"), rhs=2 / alpha * s_t ** (rho * (alpha - 1)) * eps ** (rho * alpha),
     sources=(Source(SEED_000, "sec. 3.2, eq. 12", note="integration bound O = eps^-rho s_t^(-rho (alpha-1)/alpha)"),),
     regime="rho in (0, 1), alpha in (0, 2)", conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
-    units={alpha: DIMENSIONLESS, rho: DIMENSIONLESS},
+    # beta_l is used as a Poisson rate (S_k ~ Exp(beta_l)), eps as in the exit law: the scaling check shows the
+    # statement holds only in the one unit system it was written in (the cutoff eps^-rho is a pure number)
+    units={alpha: DIMENSIONLESS, rho: DIMENSIONLESS, s_t: DIMENSIONLESS, eps: LENGTH * TIME ** (-1 / alpha),
+           sp.Symbol("beta_l(t)"): TIME ** -1},
 ))
 
 
