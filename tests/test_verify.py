@@ -61,7 +61,7 @@ def test_suites_and_filters():
     quick = {c.id for c in checks_in("quick")}
     assert "kramers.mc_vs_exact" in quick and quick <= {c.id for c in checks_in("full")}
     assert [c.id for c in checks_in("quick", only="kramers.units")] == ["kramers.units"]
-    assert {c.id for c in checks_in("quick", only="units")} == {"kramers.units", "imkeller.units"}
+    assert {c.id for c in checks_in("quick", only="units")} == {"kramers.units", "imkeller.units", "battash.eq12_units"}
     with pytest.raises(UnknownIdError):
         checks_in("nightly")
     with pytest.raises(UnknownIdError):
