@@ -50,12 +50,18 @@ def _at(expr: sp.Expr, x: sp.Symbol, value: sp.Expr) -> sp.Expr:
 
 def scale_and_speed(model: Model) -> ScaleAndSpeed:
     x, b, a, _ = _one_dimensional(model)
-    exponent = sp.integrate(sp.simplify(2 * b / a), x)
+    # floats are made rational first: SymPy integrates -2.0 w / (0.05 w^2 + 0.025) to -40.0 log(w) (wrong),
+    # the rational form correctly; the derivative of the result is checked against the integrand either way
+    integrand = sp.nsimplify(sp.simplify(2 * b / a), rational=True)
+    exponent = sp.integrate(integrand, x)
     if exponent.has(sp.Integral):
         raise ModelError(f"SymPy found no closed form for int 2b/a dx = {exponent}; "
                          "the exact 1-D formulas need it")
-    log_scale = sp.simplify(-exponent)
-    log_speed = sp.simplify(sp.log(2 / a) - log_scale)
+    if sp.simplify(sp.diff(exponent, x) - integrand) != 0:
+        raise ModelError(f"SymPy's antiderivative {exponent} of {integrand} does not differentiate back")
+    # logs expanded: simplify may fold 501 log(1 + 2 w^2) into log((1 + 2 w^2)^501), which overflows in floats
+    log_scale = sp.expand_log(sp.simplify(-exponent), force=True)
+    log_speed = sp.expand_log(sp.simplify(sp.log(2 / a) - log_scale), force=True)
     return ScaleAndSpeed(x, log_scale, log_speed)
 
 
