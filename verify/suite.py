@@ -13,6 +13,7 @@ SUITES = {
     "full": "the whole catalogue, at full sizes",
     "kramers": "classical Kramers escape (foundation)",
     "levy": "Lévy-driven escape: seeds 000/001 and the classical 1-D exit law",
+    "power_law": "state-dependent (power-law) noise: seeds 002/004",
 }
 
 _CHECKS: dict[str, Check] = {}
@@ -29,7 +30,7 @@ def register_check(check: Check) -> Check:
 
 
 def _load() -> None:
-    from .checks import battash, battash_between_jumps, kramers, levy  # noqa: F401  (registers on import)
+    from .checks import battash, battash_between_jumps, kramers, levy, power_law  # noqa: F401  (registers on import)
 
 
 def all_checks() -> list[Check]:
