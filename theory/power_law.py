@@ -19,7 +19,7 @@ import sympy as sp
 
 from .claim import Claim, Source
 from .derivation import Derivation
-from .domain import Interval
+from .domain import Ball, Interval
 from .errors import ParameterError
 from .model import Model
 from .registry import register
@@ -394,6 +394,35 @@ def coupling_rate() -> Derivation:
     d.result = d.step("rate of E|x - y|^2", sp.simplify(-2 * h + lipschitz))
     d.step("rate of W_2 <= sqrt(E r)", sp.simplify(d.result / 2))
     return d
+
+
+def coupled_model(hessian, gradient_covariance, hessian_covariance, eta_value, radius_value=10) -> Model:
+    """004 eq. 2.14 with 2.13: dv = -H v dt + sqrt(eta (1 + v^T Sigma_H v)) Sigma_g^(1/2) dB (Itô), exit from a ball.
+    Sigma_g and Sigma_H must be positive definite (004 after eq. 2.13); Sigma_g^(1/2) is its Cholesky factor."""
+    H = sp.Matrix(hessian)
+    sigma_g, sigma_h = sp.Matrix(gradient_covariance), sp.Matrix(hessian_covariance)
+    for name, matrix in (("Sigma_g", sigma_g), ("Sigma_H", sigma_h)):
+        if matrix.shape != H.shape or not matrix.is_symmetric() or not matrix.is_positive_definite:
+            raise ParameterError(name, matrix.tolist(), f"symmetric positive definite {H.shape[0]}x{H.shape[0]}",
+                                 "a covariance of 004 eq. 2.13")
+    state = sp.symbols(f"v1:{H.shape[0] + 1}", real=True)
+    v = sp.Matrix(state)
+    scale = sp.sqrt(sp.nsimplify(eta_value) * (1 + (v.T * sigma_h * v)[0, 0]))
+    return Model("power-law dynamic, coupled form (004 eq. 2.13-2.14)", state, -H * v, scale * sigma_g.cholesky(),
+                 Ball(tuple(0 for _ in state), radius_value), tuple(0 for _ in state), clock=CLOCK,
+                 description="Itô, as 004 writes it")
+
+
+def thm2_constants(hessian, gradient_covariance, hessian_covariance, eta_value) -> dict:
+    """theta (4.1) and a lambda (4.2) for the coupled form: theta = smallest eigenvalue of the symmetric part of H;
+    |s(x) - s(y)| <= sqrt(eta lambda_max(Sigma_H)) |x - y| for s = sqrt(eta (1 + x^T Sigma_H x)), so
+    lambda <= eta lambda_max(Sigma_H) max_i (Sigma_g)_ii. Returns the rate d lambda - theta of eq. 4.3."""
+    H = sp.Matrix(hessian)
+    theta = min(sp.re(e) for e in ((H + H.T) / 2).eigenvals())
+    lam = sp.nsimplify(eta_value) * max(sp.Matrix(hessian_covariance).eigenvals()) \
+        * max(sp.Matrix(gradient_covariance).diagonal())
+    d = H.shape[0]
+    return {"theta": theta, "lambda": lam, "rate": d * lam - theta}
 
 
 # ------------------------------------------------------------------------------ 004 sec. 6: continuous vs discrete
