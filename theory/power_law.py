@@ -456,3 +456,19 @@ def kappa_constraint(kappa_value: float, upper: float, what: str) -> float:
     return kappa_value
 
 
+
+
+# ------------------------------------------------------------------------------ 002 sec. 5.2: the four-basin experiment
+lambda_1 = sp.Symbol("lambda_1", nonnegative=True)
+FOUR_BASIN_CLAIM = register(Claim(
+    id="meng.four_basin",
+    title="2-D four-basin model: the escape success rate rises with lambda_1, and the power-law dynamic (eq. 12) "
+          "mimics SGD's escape better than Langevin",
+    lhs=sp.Derivative(sp.Function("P_escape")(lambda_1), lambda_1), rhs=sp.Integer(0), relation=">=",
+    sources=(Source(SEED_002, "sec. 5.2, eq. 12, Fig. 3(c)-(d); appendix 7.3 (quadratic coefficient ~ 30)"),),
+    regime="l(w) = 15 sum_j |w_j-1|^2.5 |w_j+1|^3, x_m ~ N(0, 0.01 I_2), n = 100, eta = 0.025, 500 iterations, "
+           "100 repetitions, escape from w* = (1, 1); lambda_2 from Tr Cov(lambda_2 xi_2) = Tr Cov(g(w*))",
+    clock="iterations k of the discrete update (no SDE time enters the claim)",
+    interpretation="discrete updates; eq. 12 is an Euler-Maruyama (Itô) step of the power-law SDE",
+    notes="empirical statement; P_escape(lambda_1) is the probability of leaving the basin within 500 steps",
+))

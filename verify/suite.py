@@ -30,7 +30,8 @@ def register_check(check: Check) -> Check:
 
 
 def _load() -> None:
-    from .checks import battash, battash_between_jumps, kramers, levy, power_law  # noqa: F401  (registers on import)
+    # the check modules register on import
+    from .checks import battash, battash_between_jumps, kramers, levy, power_law, power_law_four_basin  # noqa: F401
 
 
 def all_checks() -> list[Check]:
