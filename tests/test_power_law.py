@@ -193,3 +193,14 @@ def test_exponent_domain_is_checked():
         P.normalisable_exponent(-0.25)
     with pytest.raises(ParameterError, match="kappa"):
         P.kappa_constraint(0.8, 2 / 3, "the second moment of the kappa-distribution is finite only for kappa < 2/3")
+
+
+def test_meng_table1_langevin():
+    outcome = run("meng.table1_langevin")
+    assert outcome.verdict is Verdict.VERIFIED
+
+
+def test_stationary_second_moment_needs_eta_rho_below_2h():
+    assert math.isclose(P.stationary_second_moment(1.0, 0.1, 1.0, 2.0), 0.1 / 1.8)
+    with pytest.raises(ParameterError, match="eta\\*rho < 2h"):
+        P.stationary_second_moment(1.0, 0.5, 1.0, 4.0)

@@ -101,6 +101,14 @@ def normalisable_exponent(exponent: float) -> float:
     return exponent
 
 
+def stationary_second_moment(h_value: float, eta_value: float, sigma_value: float, rho_value: float) -> float:
+    """lim E w_t^2 = eta sigma / (2h - eta rho) (second_moment as t -> oo); infinite unless eta rho < 2h."""
+    if not eta_value * rho_value < 2 * h_value:
+        raise ParameterError("eta*rho", eta_value * rho_value, f"(0, 2h) = (0, {2 * h_value:g})",
+                             "the stationary second moment of the power-law dynamic is finite only for eta*rho < 2h")
+    return eta_value * sigma_value / (2 * h_value - eta_value * rho_value)
+
+
 def stationary_moment_order_limit() -> Derivation:
     """Moments E|w|^n of the Itô stationary density (1 + rho w^2/sigma)^(-1 - h/(eta rho)) exist iff
     n < 1 + 2 h/(eta rho): the tail is |w|^(-2 - 2h/(eta rho))."""
@@ -232,12 +240,24 @@ THM_4_ESCAPE = register(Claim(
 ))
 
 
+def real_root_small_epsilon(roots) -> sp.Expr:
+    """The root of E w_t^2 = epsilon^2 that is real in the small-epsilon regime, judged at a sample point (every
+    parameter 1, epsilon 1/10): SymPy returns complex branches of the logarithm alongside it."""
+    def is_real(root):
+        sample = {symbol: sp.Rational(1, 10) if symbol == epsilon_radius else 1 for symbol in root.free_symbols}
+        return abs(sp.im(sp.N(root.subs(sample)))) < 1e-12
+    real = [root for root in roots if is_real(root)]
+    if len(real) != 1:
+        raise ValueError(f"expected one real root, found {real} among {roots}")
+    return real[0]
+
+
 def epsilon_escaping_time() -> Derivation:
     """Solve E w_t^2 = epsilon^2 with the exact second moment (w0 = 0); its small-epsilon order."""
     d = Derivation("epsilon-escaping time from the exact second moment", sp.S.Zero)
     moment = d.step("E w_t^2, w0 = 0", second_moment().result.subs(w0, 0))
-    solutions = sp.solve(sp.Eq(moment, epsilon_radius**2), t)
-    exact = d.step("t with E w_t^2 = epsilon^2", sp.simplify(solutions[0]))
+    exact = d.step("t with E w_t^2 = epsilon^2 (the real root)",
+                   sp.simplify(real_root_small_epsilon(sp.solve(sp.Eq(moment, epsilon_radius**2), t))))
     d.result = d.step("leading order as epsilon -> 0", sp.simplify(sp.series(exact, epsilon_radius, 0, 3).removeO()))
     return d
 
@@ -295,6 +315,13 @@ LANGEVIN_002 = register(Claim(
     lhs=sp.Symbol("tau"), rhs=2 * sp.pi / sp.sqrt(H_a * H_b) * sp.exp(Delta_L / (eta * sigma)), relation="~",
     sources=(Source(SEED_002, "sec. 4.2, comparison after Thm 6 (and Table 1, Langevin row, [14])"),),
     regime="mu -> 0", clock=CLOCK, interpretation=ITO, relations={"limit_of": ("meng.thm6",)},
+))
+TABLE_1_LANGEVIN_EPSILON = register(Claim(
+    id="meng.table1_langevin",
+    title="Table 1, Langevin row: epsilon-escaping time O(epsilon^2 / Tr Sigma) (one coordinate: Sigma = eta sigma)",
+    lhs=sp.Symbol("t_epsilon"), rhs=epsilon_radius**2 / (eta * sigma), relation="~",
+    sources=(Source(SEED_002, "sec. 4, Table 1 (Langevin dynamic [38], epsilon-escaping time)"),),
+    regime="constant diffusion eta sigma, started at the minimum, small epsilon", clock=CLOCK, interpretation=ITO,
 ))
 TABLE_1 = register(Claim(
     id="meng.table1",

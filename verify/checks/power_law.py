@@ -203,6 +203,17 @@ def meng_table1(context: Context, params: dict) -> Finding:
     return finding
 
 
+def meng_table1_langevin(context: Context, params: dict) -> Finding:
+    """Langevin = the power-law dynamic at rho -> 0: solve E w_t^2 = epsilon^2 exactly, leading order in epsilon."""
+    moment = sp.limit(P.second_moment().result.subs(P.w0, 0), P.rho, 0)
+    exact = P.real_root_small_epsilon(sp.solve(sp.Eq(moment, P.epsilon_radius**2), P.t))
+    leading = sp.simplify(sp.series(exact, P.epsilon_radius, 0, 3).removeO())
+    finding = identity_finding(P.TABLE_1_LANGEVIN_EPSILON, derived_claim(P.TABLE_1_LANGEVIN_EPSILON, leading),
+                               "Table 1's Langevin epsilon-escaping time vs the exact OU second moment")
+    finding.evidence["E w_t^2 (rho -> 0)"] = moment
+    return finding
+
+
 def meng_thm10(context: Context, params: dict) -> Finding:
     at_one = P.THM_10_ONE_DIM.rhs.subs(P.H_b, -P.h_be)
     thm6 = P.THM_6.rhs.subs(P.H_b, -P.h_be)
@@ -644,6 +655,8 @@ def _register():
         Check("meng.table1", ("meng.table1",), "symbolic", "Table 1's power-law entry vs Thm 6", meng_table1,
               suites=QUICK),
         Check("meng.thm10", ("meng.thm10",), "symbolic", "Thm 10 at d = 1 vs Thm 6", meng_thm10, suites=QUICK),
+        Check("meng.table1_langevin", ("meng.table1_langevin",), "symbolic",
+              "Table 1's Langevin epsilon-escaping time vs the exact OU moment", meng_table1_langevin, suites=QUICK),
         Check("meng.thm6_proof", ("meng.thm6",), "symbolic", "Thm 6's prefactor vs its proof's Beta integrals",
               meng_thm6_proof, params={"eta_mu": [0.5, 0.2, 0.1, 0.02], "tolerance": 0.01}, suites=QUICK),
         Check("meng.thm6_quadrature", ("meng.thm6",), "quadrature",
