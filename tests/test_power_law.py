@@ -136,6 +136,12 @@ def test_chen_thm4_error_term_does_not_vanish():
     assert outcome.verdict is Verdict.INCONCLUSIVE and outcome.evidence["limit eps -> 0 at fixed T"] != "0"
 
 
+def test_discrete_exit_time_approaches_the_continuous_one_like_sqrt_eps():
+    outcome = run("chen.thm4_mc")
+    assert outcome.evidence["gaps resolved (each > z SE)"] is True
+    assert abs(outcome.evidence["fitted power of eps in the gap"] - 0.5) < 0.15
+
+
 def test_meng_prop1_on_the_regression_example():
     outcome = run("meng.prop1")
     assert outcome.verdict is Verdict.REFUTED and outcome.evidence["largest off-diagonal covariance"] > 0.05
