@@ -14,6 +14,7 @@ SUITES = {
     "kramers": "classical Kramers escape (foundation)",
     "levy": "Lévy-driven escape: seeds 000/001 and the classical 1-D exit law",
     "power_law": "state-dependent (power-law) noise: seeds 002/004",
+    "large_deviations": "Freidlin-Wentzell theory of SGD: seed 003, with a minimum-action solver",
 }
 
 _CHECKS: dict[str, Check] = {}
@@ -31,7 +32,8 @@ def register_check(check: Check) -> Check:
 
 def _load() -> None:
     # the check modules register on import
-    from .checks import battash, battash_between_jumps, kramers, levy, power_law, power_law_four_basin  # noqa: F401
+    from .checks import (battash, battash_between_jumps, kramers, large_deviations, levy,  # noqa: F401
+                         power_law, power_law_four_basin)
 
 
 def all_checks() -> list[Check]:

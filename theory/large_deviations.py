@@ -1,0 +1,163 @@
+"""Freidlin-Wentzell theory of SGD: seed 003_363d0c39ed306341.txt (Ibayashi & Imaizumi; claim ids ``ibayashi.*``).
+
+Continuous SGD (003 eq. 3): d theta = -grad L dt + eps C(theta)^(1/2) dW with eps^2 = eta / B, Itô (additive when C is
+constant); the proximal system (eq. 4) has C = I; discrete SGD (eq. 2) runs on the clock t = k eta (Definition 2).
+For dX = b dt + eps sigma dW the Freidlin-Wentzell action is S_T = 1/2 int (phi' - b)^T (sigma sigma^T)^(-1) (phi' - b) dt
+(Freidlin & Wentzell, sec. 4.1, eq. 1.3); with sigma = C^(1/2), (sigma sigma^T)^(-1) = C^(-1).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .claim import Claim, Source
+from .derivation import Derivation
+from .domain import Ball
+from .model import Model
+from .registry import register
+
+SEED_003 = "003_363d0c39ed306341.txt"
+CLOCK = "SDE time t = k eta (003 Definition 2); noise eps = sqrt(eta / B)"
+NOISE = "Brownian, Itô; covariance (eta/B) C(theta)"
+
+theta1, theta2 = sp.symbols("theta_1 theta_2", real=True)
+velocity1, velocity2 = sp.symbols("v_1 v_2", real=True)
+lam_max, lam_min = sp.symbols("lambda_max lambda_min", positive=True)
+Delta_L = sp.Symbol("Delta_L", positive=True)
+radius = sp.Symbol("r", positive=True)
+eps = sp.Symbol("epsilon", positive=True)
+A_const = sp.Symbol("A", positive=True)
+c_scalar = sp.Symbol("c", positive=True)       # a scalar covariance C (1-D)
+v_scalar, grad_scalar = sp.symbols("v g", real=True)
+
+#: the quadratic minimum of Assumption 1 with C = H (Assumption 2), in the eigenbasis of H (2-D)
+HESSIAN = sp.diag(lam_max, lam_min)
+THETA = sp.Matrix([theta1, theta2])
+LOSS = (THETA.T * HESSIAN * THETA)[0, 0] / 2
+
+
+def continuous_sgd(hessian=HESSIAN, covariance=None, noise=eps, boundary_radius=radius) -> Model:
+    """003 eq. 3 on the quadratic loss theta^T H theta / 2: covariance C (default H, Assumption 2), eps = sqrt(eta/B)."""
+    H = sp.Matrix(hessian)
+    C = H if covariance is None else sp.Matrix(covariance)
+    state = sp.symbols(f"theta_1:{H.shape[0] + 1}", real=True)
+    theta = sp.Matrix(state)
+    return Model("continuous SGD (003 eq. 3)", state, -H * theta, noise * C.applyfunc(sp.sqrt) if C.is_diagonal()
+                 else noise * C.cholesky(), Ball(tuple(0 for _ in state), boundary_radius), tuple(0 for _ in state),
+                 potential=(theta.T * H * theta)[0, 0] / 2, clock=CLOCK, description="Assumptions 1-2: L quadratic, C = H")
+
+
+# ------------------------------------------------------------------------------ Definition 4 (steepness)
+STEEPNESS = register(Claim(
+    id="ibayashi.def4",
+    title="steepness (action) density of a path, one coordinate with covariance c",
+    lhs=sp.Symbol("dS/dt"), rhs=(v_scalar + grad_scalar) ** 2 * c_scalar ** sp.Rational(-1, 2) / 2,
+    sources=(Source(SEED_003, "sec. 3, Definition 4 (weight C^(-1/2)); also eq. 14, appendix D eq. 24"),),
+    regime="v = phi', g = grad L(phi), C = c", clock=CLOCK, interpretation=NOISE,
+))
+
+
+def action_density(model: Model) -> Derivation:
+    """Freidlin-Wentzell Lagrangian 1/2 (v - b)^T a^{-1} (v - b) with a = sigma sigma^T / eps^2 from the Model."""
+    d = Derivation(f"Freidlin-Wentzell Lagrangian of {model.name}", sp.S.Zero)
+    a = d.step("a = sigma sigma^T / eps^2", sp.simplify(model.covariance / eps**2))
+    velocity = sp.Matrix(sp.symbols(f"v_1:{model.dimension + 1}", real=True))
+    deviation = velocity - model.drift
+    d.result = d.step("1/2 (v - b)^T a^-1 (v - b)", sp.simplify((deviation.T * a.inv() * deviation)[0, 0] / 2))
+    return d
+
+
+def one_dimensional_sgd() -> Model:
+    """003 eq. 3 in 1-D with L = g-linear locally: drift -L'(theta) = -g, covariance c (for Definition 4's density)."""
+    theta = sp.Symbol("theta", real=True)
+    return Model("continuous SGD, 1-D", (theta,), sp.Matrix([-grad_scalar]), sp.Matrix([[eps * sp.sqrt(c_scalar)]]),
+                 Ball((0,), 1), (0,), clock=CLOCK)
+
+
+# ------------------------------------------------------------------------------ Lemma 3, Proposition 1
+LEMMA_3 = register(Claim(
+    id="ibayashi.lemma3",
+    title="quasi-potential of the proximal system (C = I)",
+    lhs=sp.Symbol("V_hat(theta)"), rhs=2 * LOSS,
+    sources=(Source(SEED_003, "sec. 4.1.1, Lemma 3"),), regime="Assumption 1 (quadratic L, L(theta*) = 0)",
+    clock=CLOCK, interpretation=NOISE,
+))
+PROPOSITION_1 = register(Claim(
+    id="ibayashi.prop1",
+    title="lim (eta/B) ln E[tau_hat] of the proximal system",
+    lhs=sp.Symbol("lim eps^2 ln E tau_hat"), rhs=Delta_L,
+    sources=(Source(SEED_003, "sec. 4.1.1, Proposition 1"),), regime="eta -> 0, Assumptions 1-3",
+    clock=CLOCK, interpretation=NOISE, relations={"derived_from": ("ibayashi.lemma3", "ibayashi.thm1")},
+))
+
+# ------------------------------------------------------------------------------ Lemma 4, Theorem 2, Table 1, Theorem 4
+THEOREM_2_CENTRE = register(Claim(
+    id="ibayashi.thm2",
+    title="lim (eta/B) ln E[tau] of continuous SGD (the centre of Theorem 2's interval; D = {L < Delta_L})",
+    lhs=sp.Symbol("lim eps^2 ln E tau"), rhs=2 * lam_max ** sp.Rational(-1, 2) * Delta_L, relation="~",
+    sources=(Source(SEED_003, "sec. 4.2, Theorem 2 (interval +- A lambda_min^(1/2)(kappa^(1/2) - 1)); Table 1 "
+                              "(exp(B/eta Delta_L lambda_max^(-1/2)))"),),
+    regime="eta -> 0, Assumptions 1-3 (C = H)", clock=CLOCK, interpretation=NOISE,
+    relations={"derived_from": ("ibayashi.lemma4", "ibayashi.thm1")},
+))
+LEMMA_4_AT_KAPPA_1 = register(Claim(
+    id="ibayashi.lemma4",
+    title="Lemma 4 at kappa = 1 (H = lambda I): the bound A lambda_min^(1/2)(kappa^(1/2) - 1) vanishes, so V_0 = "
+          "lambda^(-1/2) V_hat_0",
+    lhs=sp.Symbol("V_0"), rhs=lam_max ** sp.Rational(-1, 2) * 2 * Delta_L,
+    sources=(Source(SEED_003, "sec. 4.1.2, Lemma 4; proof appendix D"),), regime="C = H = lambda I",
+    clock=CLOCK, interpretation=NOISE,
+))
+HJ_003 = register(Claim(
+    id="ibayashi.thm4",
+    title="Hamilton-Jacobi equation of the quasi-potential: 1/2 grad V^T C^(1/2) grad V - grad L^T grad V = 0",
+    lhs=sp.Symbol("HJ residual"), rhs=sp.Integer(0),
+    sources=(Source(SEED_003, "appendix C, Theorem 4 (after Hu et al. 2019)"),), regime="theta in D",
+    clock=CLOCK, interpretation=NOISE,
+))
+THEOREM_1 = register(Claim(
+    id="ibayashi.thm1",
+    title="fundamental theorem: lim (eta/B) ln E[tau] = V_0 = min over the boundary of V",
+    lhs=sp.Symbol("lim eps^2 ln E tau"), rhs=sp.Symbol("V_0"),
+    sources=(Source(SEED_003, "sec. 3, Theorem 1; appendix B (Freidlin & Wentzell sec. 4)"),),
+    regime="eta -> 0, Assumption 1", clock=CLOCK, interpretation=NOISE,
+))
+
+
+def hamilton_jacobi(V: sp.Expr, weight: sp.Matrix, hessian=HESSIAN) -> sp.Expr:
+    """1/2 grad V^T W grad V - grad L^T grad V for the quadratic loss (W = C for the Freidlin-Wentzell action,
+    W = C^(1/2) in 003 Theorem 4)."""
+    grad_v = sp.Matrix([sp.diff(V, s) for s in THETA])
+    grad_l = sp.Matrix(hessian) * THETA
+    return sp.simplify((grad_v.T * weight * grad_v)[0, 0] / 2 - (grad_l.T * grad_v)[0, 0])
+
+
+def exact_quasi_potential(covariance: sp.Matrix, hessian=HESSIAN) -> Derivation:
+    """For the linear dynamic d theta = -H theta dt + eps sigma dW the stationary law is Gaussian with covariance
+    eps^2 Sigma, H Sigma + Sigma H = sigma sigma^T (Lyapunov), so V(theta) = theta^T Sigma^-1 theta / 2 exactly
+    (Freidlin & Wentzell sec. 4.3: the quasi-potential of a linear system). Checked against the HJ equation."""
+    H = sp.Matrix(hessian)
+    a = sp.Matrix(covariance)
+    n = H.shape[0]
+    d = Derivation("exact quasi-potential of the linear system", sp.S.Zero)
+    entries = sp.symbols(f"s0:{n * n}")
+    Sigma = sp.Matrix(n, n, entries)
+    solution = sp.solve(list(H * Sigma + Sigma * H.T - a), entries, dict=True)[0]
+    Sigma = d.step("Lyapunov: H Sigma + Sigma H^T = a", sp.simplify(Sigma.subs(solution)))
+    d.result = d.step("V = theta^T Sigma^-1 theta / 2", sp.simplify((THETA.T * Sigma.inv() * THETA)[0, 0] / 2))
+    d.verify("Hamilton-Jacobi with the Freidlin-Wentzell weight a", hamilton_jacobi(d.result, a, H))
+    return d
+
+
+def minimum_on_level_set(V: sp.Expr, level=Delta_L) -> Derivation:
+    """min of V on {theta^T H theta / 2 = Delta_L} for V = theta^T M theta with M diagonal: on each eigen-axis
+    theta_i^2 = 2 Delta_L / lambda_i; the minimum of a diagonal quadratic form on a diagonal ellipse is on an axis."""
+    d = Derivation("V_0 over the level set L = Delta_L", sp.S.Zero)
+    on_axes = [sp.simplify(V.subs({THETA[i]: sp.sqrt(2 * level / HESSIAN[i, i]),
+                                   THETA[1 - i]: 0})) for i in range(2)]
+    d.step("V at the two axis points", sp.Tuple(*on_axes))
+    sample = {lam_max: 2, lam_min: 1, level: 1}
+    smaller = 0 if (on_axes[0] - on_axes[1]).subs(sample) <= 0 else 1
+    d.result = d.step("the smaller one (compared at lambda_max = 2, lambda_min = 1: the ordering is that of lambda)",
+                      on_axes[smaller])
+    return d

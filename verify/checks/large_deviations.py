@@ -1,0 +1,206 @@
+"""Checks of seed 003 (ibayashi.*): the action, quasi-potentials derived exactly (Lyapunov) and by the minimum-action
+solver, the Hamilton-Jacobi equation, and exit-time exponents by exact quadrature."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from numerics.quadrature import mean_exit_time
+from numerics.quasipotential import minimum_action_path, quasi_potential_on_boundary
+from theory import large_deviations as L
+from theory.domain import Ball, Interval
+from theory.model import Model
+
+from ..check import Check, Context, Finding
+from ..methods import derived_claim, identity_finding
+from ..outcome import Verdict
+from ..suite import register_check
+
+QUICK = ("quick", "large_deviations")
+FAMILY = ("large_deviations",)
+SQRT_H = L.HESSIAN.applyfunc(sp.sqrt)
+
+
+def def4(context: Context, params: dict) -> Finding:
+    derivation = L.action_density(L.one_dimensional_sgd())
+    derived = derivation.result.subs(sp.Symbol("v_1", real=True), L.v_scalar)
+    finding = identity_finding(L.STEEPNESS, derived_claim(L.STEEPNESS, derived, derivation,
+                                                          "Freidlin-Wentzell, from the Model"),
+                               "Definition 4 vs the Freidlin-Wentzell action of eq. 3")
+    finding.evidence["diagnosis"] = ("the noise of eq. 3 is sqrt(eta/B) C^(1/2) dW, whose covariance is (eta/B) C: the "
+                                     "action weighs by C^-1, not C^-1/2; every later C^(+-1/2) (Lemma 4, Theorem 2, "
+                                     "Theorem 4) inherits this")
+    return finding
+
+
+def lemma3(context: Context, params: dict) -> Finding:
+    derivation = L.exact_quasi_potential(sp.eye(2))
+    finding = identity_finding(L.LEMMA_3, derived_claim(L.LEMMA_3, derivation.result, derivation, "Lyapunov"),
+                               "Lemma 3 vs the exact quasi-potential of the linear proximal system")
+    finding.evidence["Hamilton-Jacobi residual of 2L (weight I)"] = L.hamilton_jacobi(2 * L.LOSS, sp.eye(2))
+    return finding
+
+
+def _double_well_proximal() -> Model:
+    """A non-quadratic gradient system with unit noise: L = (x^2 - 1)^2 / 4 + y^2 / 2 + x y / 4 near (-1, y*)."""
+    x, y = sp.symbols("x y", real=True)
+    loss = (x**2 - 1) ** 2 / 4 + y**2 / 2 + x * y / 4
+    return Model("2-D double well, C = I", (x, y), sp.Matrix([-sp.diff(loss, x), -sp.diff(loss, y)]), sp.eye(2),
+                 Ball((0, 0), 5),
+                 (-1, 0), potential=loss)
+
+
+def lemma3_solver(context: Context, params: dict) -> Finding:
+    """The minimum-action solver on a non-quadratic gradient system with C = I, where Lemma 3's argument gives
+    V = 2 (L - L*) exactly: the solver's V at several points against 2 (L - L*) (validates Lemma 3 beyond the
+    quadratic case and the solver beyond linear drift)."""
+    from scipy.optimize import minimize
+
+    model = _double_well_proximal()
+    loss = sp.lambdify(model.state, model.potential, "numpy")
+    minimum = minimize(lambda p: loss(*p), [-1.0, 0.2]).x
+    rows = []
+    for point in params["points"]:
+        result = minimum_action_path(model, minimum, point, n_points=params["n_points"])
+        exact = 2 * (loss(*point) - loss(*minimum))
+        rows.append({"point": point, "solver V": result.action, "2 (L - L*)": float(exact),
+                     "relative error": abs(result.action - exact) / exact,
+                     "solver's error estimate (change from n to 2n - 1 points)": result.change_last_round,
+                     "action evaluations": result.evaluations})
+    worst = max(r["relative error"] for r in rows)
+    evidence = {"minimum": minimum.tolist(), "rows": rows, "tolerance (relative)": params["tolerance"],
+                "model": "L = (x^2 - 1)^2/4 + y^2/2 + x y/4, C = I"}
+    if worst <= params["tolerance"]:
+        return Finding(Verdict.VERIFIED, f"the solver's quasi-potential equals 2 (L - L*) within {worst:.1e} on a "
+                       "non-quadratic loss", evidence)
+    return Finding(Verdict.REFUTED, f"the solver differs from 2 (L - L*) by up to {worst:.1e}", evidence)
+
+
+def prop1(context: Context, params: dict) -> Finding:
+    """Theorem 1 with Lemma 3 gives V_hat_0 = 2 Delta_L on D = {L < Delta_L}; and the exact 1-D mean exit time
+    (quadrature) of the proximal system shows eps^2 ln E tau approaching 2 Delta_L, not Delta_L."""
+    v0 = L.minimum_on_level_set(L.exact_quasi_potential(sp.eye(2)).result).result
+    finding = identity_finding(L.PROPOSITION_1, derived_claim(L.PROPOSITION_1, v0, None, "Lemma 3 + Theorem 1"),
+                               "Proposition 1 vs Theorem 1 with Lemma 3's quasi-potential")
+    rows = _one_d_exponents(curvature=params["curvature"], covariance=1, half_width=params["half_width"],
+                            noise_squares=params["eps2"])
+    finding.evidence["1-D exact: eps^2 ln E tau (quadrature), Delta_L = h r^2 / 2"] = rows
+    finding.evidence["1-D: extrapolated limit, Delta_L"] = [_extrapolated_limit(rows),
+                                                             params["curvature"] * params["half_width"] ** 2 / 2]
+    finding.evidence["note"] = "the text after Theorem 2 itself calls 2 Delta_L 'the quasi-potential of the proxy system'"
+    return finding
+
+
+def _one_d_exponents(curvature, covariance, half_width, noise_squares) -> list[dict]:
+    """eps^2 ln E tau for d theta = -h theta dt + eps sqrt(c) dW on (-r, r), from 0, by exact quadrature."""
+    theta = sp.Symbol("theta", real=True)
+    rows = []
+    for e2 in noise_squares:
+        e2 = sp.nsimplify(e2)
+        model = Model("1-D continuous SGD", (theta,), sp.Matrix([-sp.nsimplify(curvature) * theta]),
+                      sp.Matrix([[sp.sqrt(e2 * sp.nsimplify(covariance))]]),
+                      Interval(-sp.nsimplify(half_width), sp.nsimplify(half_width)), (0,))
+        rows.append({"eps^2": float(e2), "eps^2 ln E tau": float(e2) * mean_exit_time(model).log_value})
+    return rows
+
+
+def _extrapolated_limit(rows: list[dict]) -> float:
+    """Fit eps^2 ln E tau = V_0 + a eps^2 + b eps^2 ln eps^2 (the form of the prefactor's correction) by least
+    squares and return V_0."""
+    e2 = np.array([r["eps^2"] for r in rows])
+    values = np.array([r["eps^2 ln E tau"] for r in rows])
+    design = np.stack([np.ones_like(e2), e2, e2 * np.log(e2)], axis=1)
+    return float(np.linalg.lstsq(design, values, rcond=None)[0][0])
+
+
+def thm1(context: Context, params: dict) -> Finding:
+    """1-D continuous SGD with C = h: V(theta) = theta^2 (exact), V_0 = r^2; eps^2 ln E tau by exact quadrature,
+    extrapolated to eps -> 0 with the prefactor's correction form, against V_0."""
+    rows = _one_d_exponents(params["curvature"], params["curvature"], params["half_width"], params["eps2"])
+    v0 = params["half_width"] ** 2
+    limit = _extrapolated_limit(rows)
+    evidence = {"V_0 = r^2 (exact quasi-potential theta^2)": v0, "rows": rows, "extrapolated limit": limit,
+                "fit": "V_0 + a eps^2 + b eps^2 ln eps^2", "tolerance": params["tolerance"]}
+    if abs(limit - v0) <= params["tolerance"]:
+        return Finding(Verdict.VERIFIED, f"eps^2 ln E tau extrapolates to {limit:.4f}; V_0 = {v0:g}", evidence)
+    return Finding(Verdict.REFUTED, f"eps^2 ln E tau extrapolates to {limit:.4f}, not V_0 = {v0:g}", evidence)
+
+
+def thm2(context: Context, params: dict) -> Finding:
+    """The exact quasi-potential of continuous SGD with C = H (Lyapunov), its minimum on the level set, and the
+    minimum-action solver's V_0 at a numeric H, against Theorem 2's 2 lambda_max^(-1/2) Delta_L."""
+    exact = L.exact_quasi_potential(L.HESSIAN)
+    v0 = L.minimum_on_level_set(exact.result)
+    finding = identity_finding(L.THEOREM_2_CENTRE, derived_claim(L.THEOREM_2_CENTRE, v0.result, v0, "exact V_0"),
+                               "Theorem 2 vs V_0 of the exact quasi-potential (C = H, D = {L < Delta_L})")
+    with_paper_action = L.minimum_on_level_set(L.exact_quasi_potential(SQRT_H).result).result
+    finding.evidence["the same derivation with 003's C^-1/2 weighting"] = with_paper_action
+    finding.evidence["exact quasi-potential V(theta)"] = exact.result
+    lam_big, lam_small, depth = params["lambda_max"], params["lambda_min"], params["Delta_L"]
+    x, y = sp.symbols("theta_1 theta_2", real=True)
+    model = Model("continuous SGD, C = H (unit noise)", (x, y), -sp.diag(lam_big, lam_small) * sp.Matrix([x, y]),
+                  sp.diag(sp.sqrt(lam_big), sp.sqrt(lam_small)), Ball((0, 0), 10), (0, 0))
+    semi = (math.sqrt(2 * depth / lam_big), math.sqrt(2 * depth / lam_small))
+    solved = quasi_potential_on_boundary(model, [0.0, 0.0], lambda u: (semi[0] * math.cos(2 * math.pi * u),
+                                                                       semi[1] * math.sin(2 * math.pi * u)),
+                                         samples=params["samples"], n_points=params["n_points"])
+    values = {L.lam_max: lam_big, L.lam_min: lam_small, L.Delta_L: depth}
+    finding.evidence["solver V_0 (numeric H)"] = solved["V_0"]
+    finding.evidence["exact V_0 at that H"] = float(v0.result.subs(values))
+    finding.evidence["Theorem 2 at that H"] = float(L.THEOREM_2_CENTRE.rhs.subs(values))
+    finding.evidence["solver relative error"] = abs(solved["V_0"] - float(v0.result.subs(values))) / float(
+        v0.result.subs(values))
+    finding.evidence["parameters"] = {"lambda_max": lam_big, "lambda_min": lam_small, "Delta_L": depth}
+    return finding
+
+
+def lemma4(context: Context, params: dict) -> Finding:
+    exact = L.exact_quasi_potential(L.lam_max * sp.eye(2), hessian=L.lam_max * sp.eye(2))
+    level = L.minimum_on_level_set(exact.result.subs(L.lam_min, L.lam_max))
+    derived = sp.simplify(level.result.subs(L.lam_min, L.lam_max))
+    return identity_finding(L.LEMMA_4_AT_KAPPA_1, derived_claim(L.LEMMA_4_AT_KAPPA_1, derived, exact,
+                                                                 "exact V_0, H = C = lambda I"),
+                            "Lemma 4 at kappa = 1 (the bound is 0) vs the exact V_0")
+
+
+def thm4(context: Context, params: dict) -> Finding:
+    exact = L.exact_quasi_potential(L.HESSIAN).result
+    residual = L.hamilton_jacobi(exact, SQRT_H)
+    evidence = {"exact V (C = H)": exact, "residual in 003's equation (weight C^1/2)": residual,
+                "residual with the Freidlin-Wentzell weight C": L.hamilton_jacobi(exact, L.HESSIAN),
+                "003's equation is solved by": L.exact_quasi_potential(SQRT_H).result}
+    if residual != 0:
+        return Finding(Verdict.REFUTED, "the exact quasi-potential does not solve Theorem 4's equation (residual "
+                       f"{residual}); it solves 1/2 grad V^T C grad V - grad L^T grad V = 0", evidence,
+                       correction={"text": "1/2 grad V^T C grad V - grad L^T grad V = 0"})
+    return Finding(Verdict.VERIFIED, "the exact quasi-potential solves Theorem 4's equation", evidence)
+
+
+for check in (
+    Check("ibayashi.def4", ("ibayashi.def4",), "symbolic", "Definition 4 vs the Freidlin-Wentzell action of the Model",
+          def4, suites=QUICK),
+    Check("ibayashi.lemma3", ("ibayashi.lemma3",), "symbolic", "Lemma 3 vs the exact quasi-potential (C = I)", lemma3,
+          suites=QUICK),
+    Check("ibayashi.lemma3_solver", ("ibayashi.lemma3",), "quadrature",
+          "minimum-action solver on a non-quadratic gradient system vs 2 (L - L*)", lemma3_solver,
+          params={"points": [[-0.4, 0.3], [0.0, 0.1], [-1.6, -0.5]], "n_points": 31, "tolerance": 1e-3},
+          suite_params={"full": {"n_points": 41}},
+          suites=FAMILY),
+    Check("ibayashi.prop1", ("ibayashi.prop1",), "symbolic", "Proposition 1 vs Theorem 1 + Lemma 3, and exact 1-D times",
+          prop1, params={"curvature": 2, "half_width": 1, "eps2": [0.1, 0.05, 0.02, 0.01, 0.005]}, suites=QUICK),
+    Check("ibayashi.thm1", ("ibayashi.thm1",), "quadrature", "eps^2 ln E tau -> V_0 by exact quadrature (1-D)", thm1,
+          params={"curvature": 2, "half_width": 1, "eps2": [0.1, 0.05, 0.02, 0.01, 0.005], "tolerance": 0.01},
+          suites=QUICK),
+    Check("ibayashi.thm2", ("ibayashi.thm2",), "symbolic",
+          "Theorem 2 vs the exact V_0 (Lyapunov) and the minimum-action solver", thm2,
+          params={"lambda_max": 3.0, "lambda_min": 1.0, "Delta_L": 1.0, "samples": 8, "n_points": 11},
+          suites=FAMILY),
+    Check("ibayashi.lemma4", ("ibayashi.lemma4",), "symbolic", "Lemma 4 at kappa = 1 vs the exact V_0", lemma4,
+          suites=QUICK),
+    Check("ibayashi.thm4", ("ibayashi.thm4",), "symbolic", "Theorem 4's Hamilton-Jacobi equation vs the exact V",
+          thm4, suites=QUICK),
+):
+    register_check(check)
