@@ -79,3 +79,15 @@ def test_solver_refuses_an_unconverged_answer():
         model = Model("double well", (x, y), sp.Matrix([-sp.diff(loss, x), -sp.diff(loss, y)]), sp.eye(2),
                       Ball((0, 0), 5), (-1, 0))
         minimum_action_path(model, np.array([-1.0307763, 0.2576942]), [0.0, 0.1], n_points=5, rtol=1e-6)
+
+
+def test_ibayashi_thm2_exponent_from_exact_exit_times():
+    outcome = run("ibayashi.thm2_exponent")
+    assert outcome.verdict is Verdict.REFUTED
+    assert abs(outcome.evidence["fitted exponent of lambda_max"] + 1) < 0.01
+
+
+def test_ibayashi_lemma5_gap_order():
+    outcome = get_check("ibayashi.lemma5").run(Context(suite="large_deviations"))
+    assert outcome.verdict is Verdict.VERIFIED
+    assert abs(outcome.evidence["fitted power of the step in the gap"] - 0.5) < 0.15

@@ -139,7 +139,7 @@ def test_chen_thm4_error_term_does_not_vanish():
 def test_discrete_exit_time_approaches_the_continuous_one_like_sqrt_eps():
     outcome = run("chen.thm4_mc")
     assert outcome.evidence["gaps resolved (each > z SE)"] is True
-    assert abs(outcome.evidence["fitted power of eps in the gap"] - 0.5) < 0.15
+    assert abs(outcome.evidence["fitted power of the step in the gap"] - 0.5) < 0.15
 
 
 def test_meng_prop1_on_the_regression_example():

@@ -12,7 +12,7 @@ import sympy as sp
 
 from .claim import Claim, Source
 from .derivation import Derivation
-from .domain import Ball
+from .domain import Ball, Interval
 from .model import Model
 from .registry import register
 
@@ -161,3 +161,22 @@ def minimum_on_level_set(V: sp.Expr, level=Delta_L) -> Derivation:
     d.result = d.step("the smaller one (compared at lambda_max = 2, lambda_min = 1: the ordering is that of lambda)",
                       on_axes[smaller])
     return d
+
+
+# ------------------------------------------------------------------------------ Lemma 5 / Theorem 3 (discrete SGD)
+LEMMA_5 = register(Claim(
+    id="ibayashi.lemma5",
+    title="discretisation error of the exit time: E[nu] - E[tau] = O(eta^(1/2)) (power of the step)",
+    lhs=sp.Symbol("power of eta in E nu - E tau"), rhs=sp.Rational(1, 2), relation="~",
+    sources=(Source(SEED_003, "sec. 4.2, Lemma 5 (after Gobet & Menozzi 2010, Thm 17); used by Theorem 3"),),
+    regime="Gaussian perturbation, the noise scale held fixed while the step eta -> 0", clock=CLOCK,
+    interpretation=NOISE,
+))
+
+
+def one_dimensional_quadratic(curvature, covariance, noise_square, half_width) -> Model:
+    """003 eq. 3 in 1-D: d theta = -h theta dt + eps sqrt(c) dW on (-r, r), numeric (rational) parameters."""
+    theta = sp.Symbol("theta", real=True)
+    h_, c_, e2, r_ = (sp.nsimplify(v) for v in (curvature, covariance, noise_square, half_width))
+    return Model("continuous SGD, 1-D quadratic", (theta,), sp.Matrix([-h_ * theta]), sp.Matrix([[sp.sqrt(e2 * c_)]]),
+                 Interval(-r_, r_), (0,), clock=CLOCK)

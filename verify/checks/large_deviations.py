@@ -11,11 +11,11 @@ import sympy as sp
 from numerics.quadrature import mean_exit_time
 from numerics.quasipotential import minimum_action_path, quasi_potential_on_boundary
 from theory import large_deviations as L
-from theory.domain import Ball, Interval
+from theory.domain import Ball
 from theory.model import Model
 
 from ..check import Check, Context, Finding
-from ..methods import derived_claim, identity_finding
+from ..methods import derived_claim, discretisation_gap, identity_finding
 from ..outcome import Verdict
 from ..suite import register_check
 
@@ -96,15 +96,8 @@ def prop1(context: Context, params: dict) -> Finding:
 
 def _one_d_exponents(curvature, covariance, half_width, noise_squares) -> list[dict]:
     """eps^2 ln E tau for d theta = -h theta dt + eps sqrt(c) dW on (-r, r), from 0, by exact quadrature."""
-    theta = sp.Symbol("theta", real=True)
-    rows = []
-    for e2 in noise_squares:
-        e2 = sp.nsimplify(e2)
-        model = Model("1-D continuous SGD", (theta,), sp.Matrix([-sp.nsimplify(curvature) * theta]),
-                      sp.Matrix([[sp.sqrt(e2 * sp.nsimplify(covariance))]]),
-                      Interval(-sp.nsimplify(half_width), sp.nsimplify(half_width)), (0,))
-        rows.append({"eps^2": float(e2), "eps^2 ln E tau": float(e2) * mean_exit_time(model).log_value})
-    return rows
+    return [{"eps^2": float(e2), "eps^2 ln E tau": float(e2) * mean_exit_time(
+        L.one_dimensional_quadratic(curvature, covariance, e2, half_width)).log_value} for e2 in noise_squares]
 
 
 def _extrapolated_limit(rows: list[dict]) -> float:
@@ -157,6 +150,48 @@ def thm2(context: Context, params: dict) -> Finding:
     return finding
 
 
+def thm2_exponent(context: Context, params: dict) -> Finding:
+    """The exponent of lambda_max in V_0 at fixed depth Delta_L, from exact exit times: 1-D continuous SGD with C = H =
+    lambda on D = {L < Delta_L} = (-r, r), r = sqrt(2 Delta_L / lambda); eps^2 ln E tau by quadrature, extrapolated
+    to eps -> 0 for each lambda, then a least-squares slope of ln V_0 on ln lambda with its standard error."""
+    depth = params["Delta_L"]
+    rows = []
+    for lam in params["lambdas"]:
+        half = math.sqrt(2 * depth / lam)
+        limit = _extrapolated_limit(_one_d_exponents(lam, lam, half, params["eps2"]))
+        rows.append({"lambda": lam, "r": half, "V_0 extrapolated": limit, "2 Delta_L / lambda": 2 * depth / lam,
+                     "Theorem 2: 2 Delta_L lambda^-1/2": 2 * depth / math.sqrt(lam)})
+    x = np.log(params["lambdas"])
+    y = np.log([r["V_0 extrapolated"] for r in rows])
+    slope, intercept = np.polyfit(x, y, 1)
+    residual = y - (slope * x + intercept)
+    slope_se = float(math.sqrt(residual @ residual / (len(x) - 2) / ((x - x.mean()) @ (x - x.mean()))))
+    evidence = {"rows": rows, "fitted exponent of lambda_max": float(slope), "standard error": slope_se,
+                "stated exponent": -0.5, "derived exponent": -1.0, "Delta_L": depth,
+                "tolerance on the exponent (extrapolation)": params["tolerance"]}
+    if abs(slope + 1) <= params["tolerance"] + 4 * slope_se and abs(slope + 0.5) > params["tolerance"] + 4 * slope_se:
+        return Finding(Verdict.REFUTED, f"exact exit times give V_0 ∝ lambda_max^{slope:.3f} (SE {slope_se:.1e}) at fixed "
+                       "Delta_L: the derived -1, not Theorem 2's -1/2", evidence,
+                       correction={"text": "lim (eta/B) ln E tau = 2 Delta_L / lambda_max (C = H, D = {L < Delta_L})"})
+    return Finding(Verdict.INCONCLUSIVE, f"fitted exponent {slope:.3f} does not separate -1 from -1/2", evidence)
+
+
+def lemma5(context: Context, params: dict) -> Finding:
+    """Discrete SGD (Euler steps eta) against continuous SGD at a fixed noise scale eps^2 = eta/B (B grows with
+    1/eta): the gap of the mean exit times over step sizes, and its fitted power (Lemma 5: 1/2)."""
+    model = L.one_dimensional_quadratic(params["curvature"], params["curvature"], params["eps2"], params["half_width"])
+    evidence = discretisation_gap(model, params["steps"], n_paths=params["n_paths"], max_time=params["max_time"],
+                                  false_alarm=params["false_alarm"], context=context)
+    if not evidence.get("gaps resolved (each > z SE)"):
+        return Finding(Verdict.INCONCLUSIVE, "the gaps are not resolved from zero (or paths were censored)", evidence)
+    slope = evidence["fitted power of the step in the gap"]
+    tolerance = params["tolerance"]
+    evidence["tolerance on the power (stated)"] = tolerance
+    if abs(slope - 0.5) <= tolerance:
+        return Finding(Verdict.VERIFIED, f"E[nu] - E[tau] ∝ eta^{slope:.2f}: the stated order 1/2", evidence)
+    return Finding(Verdict.REFUTED, f"E[nu] - E[tau] ∝ eta^{slope:.2f}, not eta^(1/2)", evidence)
+
+
 def lemma4(context: Context, params: dict) -> Finding:
     exact = L.exact_quasi_potential(L.lam_max * sp.eye(2), hessian=L.lam_max * sp.eye(2))
     level = L.minimum_on_level_set(exact.result.subs(L.lam_min, L.lam_max))
@@ -198,6 +233,14 @@ for check in (
           "Theorem 2 vs the exact V_0 (Lyapunov) and the minimum-action solver", thm2,
           params={"lambda_max": 3.0, "lambda_min": 1.0, "Delta_L": 1.0, "samples": 8, "n_points": 11},
           suites=FAMILY),
+    Check("ibayashi.thm2_exponent", ("ibayashi.thm2",), "quadrature",
+          "the exponent of lambda_max in V_0 at fixed depth, from exact exit times", thm2_exponent,
+          params={"Delta_L": 0.5, "lambdas": [1.0, 2.0, 4.0, 8.0], "eps2": [0.02, 0.01, 0.005, 0.002, 0.001],
+                  "tolerance": 0.02}, suites=QUICK),
+    Check("ibayashi.lemma5", ("ibayashi.lemma5",), "montecarlo",
+          "discrete vs continuous SGD exit times over step sizes at fixed eta/B", lemma5,
+          params={"curvature": 2.0, "half_width": 1.0, "eps2": 0.5, "steps": [0.04, 0.01, 0.0025], "n_paths": 20_000,
+                  "max_time": 500.0, "false_alarm": 1e-4, "tolerance": 0.15}, suites=FAMILY, seed=13),
     Check("ibayashi.lemma4", ("ibayashi.lemma4",), "symbolic", "Lemma 4 at kappa = 1 vs the exact V_0", lemma4,
           suites=QUICK),
     Check("ibayashi.thm4", ("ibayashi.thm4",), "symbolic", "Theorem 4's Hamilton-Jacobi equation vs the exact V",
