@@ -91,3 +91,17 @@ def test_ibayashi_lemma5_gap_order():
     outcome = get_check("ibayashi.lemma5").run(Context(suite="large_deviations"))
     assert outcome.verdict is Verdict.VERIFIED
     assert abs(outcome.evidence["fitted power of the step in the gap"] - 0.5) < 0.15
+
+
+def test_ibayashi_table1_xie_has_the_derived_order():
+    outcome = run("ibayashi.table1_xie")
+    assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["ratio"] == "2"
+
+
+def test_ibayashi_sec5_sharpness_and_depth_exponents():
+    outcome = get_check("ibayashi.sec5").run(Context(suite="large_deviations"))
+    assert outcome.verdict is Verdict.REFUTED
+    sgd = outcome.evidence["fitted exponents"]["SGD (C = H)"]
+    proximal = outcome.evidence["fitted exponents"]["proximal (C = 1)"]
+    assert abs(sgd["exponent of a"] + 1) < 0.01 and abs(sgd["exponent of b"]) < 0.01
+    assert abs(proximal["exponent of a"]) < 0.01 and abs(proximal["exponent of b"] - 1) < 0.01

@@ -180,3 +180,24 @@ def one_dimensional_quadratic(curvature, covariance, noise_square, half_width) -
     h_, c_, e2, r_ = (sp.nsimplify(v) for v in (curvature, covariance, noise_square, half_width))
     return Model("continuous SGD, 1-D quadratic", (theta,), sp.Matrix([-h_ * theta]), sp.Matrix([[sp.sqrt(e2 * c_)]]),
                  Interval(-r_, r_), (0,), clock=CLOCK)
+
+
+# ------------------------------------------------------------------------------ Table 1 (Xie et al. 2020) and sec. 5
+lam_bar = sp.Symbol("lambda_bar", positive=True)
+TABLE_1_XIE = register(Claim(
+    id="ibayashi.table1_xie",
+    title="Table 1, Xie et al. 2020: exit time exp((B/eta) Delta_L / lambda_bar), lambda_bar in [lambda_min, lambda_max]",
+    lhs=sp.Symbol("lim eps^2 ln E tau (order)"), rhs=Delta_L / lam_bar, relation="~",
+    sources=(Source(SEED_003, "sec. 6, Table 1 (Xie et al. [2020] row)"),), regime="orders, constants ignored",
+    clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("ibayashi.thm2",)},
+))
+sharpness_a, depth_b = sp.symbols("a b", positive=True)
+SEC5_SHARPNESS_DEPTH = register(Claim(
+    id="ibayashi.sec5",
+    title="exit-time exponent under L -> b L(sqrt(a) theta) at fixed D = {L < Delta_L}: SGD noise (C = H) follows "
+          "Theorem 3, 2 (a b lambda_max)^(-1/2) b Delta_L; the proximal system (C = I) follows Prop. 1",
+    lhs=sp.Symbol("V_0(a, b)"), rhs=2 * (sharpness_a * depth_b * lam_max) ** sp.Rational(-1, 2) * depth_b * Delta_L,
+    relation="~", sources=(Source(SEED_003, "sec. 5, Figs. 5-6 (Theorem 3, Proposition 1)"),),
+    regime="sharpness a and depth b transformations of a fixed loss, eta -> 0", clock=CLOCK, interpretation=NOISE,
+    relations={"derived_from": ("ibayashi.thm2",)},
+))
