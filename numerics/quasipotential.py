@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import minimize, minimize_scalar
 
-from theory.errors import ModelError
+from theory.errors import ModelError, ParameterError
 from theory.model import Brownian, Model
 
 
@@ -114,10 +114,23 @@ def minimum_action_path(model: Model, start, end, *, n_points: int = 21, rtol: f
     return ActionPath(action, fine, 2, change, evaluations + more)
 
 
+def _require_enclosed(point: np.ndarray, polygon: np.ndarray) -> None:
+    """The boundary (a closed 2-D curve, sampled) must wind around the attractor: winding number != 0."""
+    if polygon.shape[1] != 2:
+        return
+    angles = np.arctan2(polygon[:, 1] - point[1], polygon[:, 0] - point[0])
+    turns = np.diff(np.concatenate([angles, angles[:1]]))
+    winding = np.sum((turns + np.pi) % (2 * np.pi) - np.pi) / (2 * np.pi)
+    if abs(winding) < 0.5:
+        raise ParameterError("boundary", "closed curve", "a curve around the attractor",
+                             f"the boundary does not enclose the attractor {point.tolist()} (winding number 0)")
+
+
 def quasi_potential_on_boundary(model: Model, attractor, boundary, *, samples: int = 24, **path_options) -> dict:
     """V_0 = min over the boundary of V: boundary(u) maps u in [0, 1) to a boundary point (a closed curve in 2-D).
     A coarse scan over `samples` values of u, then a bounded scalar minimisation around the best one."""
     grid = np.arange(samples) / samples
+    _require_enclosed(np.asarray(attractor, dtype=float), np.array([boundary(u) for u in np.arange(64) / 64]))
     values = [minimum_action_path(model, attractor, boundary(u), **path_options).action for u in grid]
     best = int(np.argmin(values))
     width = 1 / samples

@@ -105,3 +105,30 @@ def test_ibayashi_sec5_sharpness_and_depth_exponents():
     proximal = outcome.evidence["fitted exponents"]["proximal (C = 1)"]
     assert abs(sgd["exponent of a"] + 1) < 0.01 and abs(sgd["exponent of b"]) < 0.01
     assert abs(proximal["exponent of a"]) < 0.01 and abs(proximal["exponent of b"] - 1) < 0.01
+
+
+def test_ibayashi_thm3():
+    outcome = run("ibayashi.thm3")
+    assert outcome.verdict is Verdict.REFUTED and outcome.evidence["derived"] == "2*Delta_L/lambda_max"
+
+
+def test_solver_and_exit_times_agree_with_the_exact_state_dependent_quasi_potential():
+    outcome = get_check("ibayashi.solver_state_dependent").run(Context(suite="large_deviations"))
+    assert outcome.verdict is Verdict.VERIFIED
+    assert max(outcome.evidence["relative errors: solver, exit-time limit"]) < 2e-3
+
+
+def test_monte_carlo_sweep_matches_exact_exit_times():
+    outcome = get_check("ibayashi.mc_sweep").run(Context(suite="large_deviations"))
+    assert outcome.verdict is Verdict.VERIFIED
+    assert all(r["bias within [0.5, 1.5] x predicted +- z SE"] for r in outcome.evidence["rows"])
+
+
+def test_bad_input_is_named():
+    from theory import ParameterError
+    from numerics.quasipotential import quasi_potential_on_boundary
+    with pytest.raises(ParameterError, match="C"):
+        L.continuous_sgd(sp.diag(1, 2), covariance=sp.Matrix([[1, 2], [2, 1]]))
+    with pytest.raises(ParameterError, match="does not enclose"):
+        quasi_potential_on_boundary(_quadratic(sp.eye(2)), [0, 0], lambda u: (3 + math.cos(2 * math.pi * u),
+                                                                             math.sin(2 * math.pi * u)))

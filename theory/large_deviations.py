@@ -12,6 +12,7 @@ import sympy as sp
 
 from .claim import Claim, Source
 from .derivation import Derivation
+from .errors import ParameterError
 from .domain import Ball, Interval
 from .model import Model
 from .registry import register
@@ -40,6 +41,10 @@ def continuous_sgd(hessian=HESSIAN, covariance=None, noise=eps, boundary_radius=
     """003 eq. 3 on the quadratic loss theta^T H theta / 2: covariance C (default H, Assumption 2), eps = sqrt(eta/B)."""
     H = sp.Matrix(hessian)
     C = H if covariance is None else sp.Matrix(covariance)
+    for name, matrix in (("H", H), ("C", C)):
+        if not matrix.is_symmetric() or matrix.is_positive_definite is False:
+            raise ParameterError(name, matrix.tolist(), "symmetric positive definite",
+                                 "003 Assumptions 1-2 (a strict minimum, a non-degenerate noise covariance)")
     state = sp.symbols(f"theta_1:{H.shape[0] + 1}", real=True)
     theta = sp.Matrix(state)
     return Model("continuous SGD (003 eq. 3)", state, -H * theta, noise * C.applyfunc(sp.sqrt) if C.is_diagonal()
@@ -201,3 +206,18 @@ SEC5_SHARPNESS_DEPTH = register(Claim(
     regime="sharpness a and depth b transformations of a fixed loss, eta -> 0", clock=CLOCK, interpretation=NOISE,
     relations={"derived_from": ("ibayashi.thm2",)},
 ))
+
+THEOREM_3 = register(Claim(
+    id="ibayashi.thm3",
+    title="lim (eta/B) ln E[nu] of discrete SGD (eq. 2): the same interval as Theorem 2",
+    lhs=sp.Symbol("lim eps^2 ln E nu"), rhs=2 * lam_max ** sp.Rational(-1, 2) * Delta_L, relation="~",
+    sources=(Source(SEED_003, "sec. 4.2, Theorem 3 (Theorem 2 + Lemma 5)"),), regime="eta -> 0, Assumptions 1-3",
+    clock=CLOCK, interpretation="discrete updates on the clock k eta", relations={"derived_from": ("ibayashi.thm2",
+                                                                                                  "ibayashi.lemma5")},
+))
+
+
+def one_dimensional_quasi_potential(drift: sp.Expr, diffusion_squared: sp.Expr, variable: sp.Symbol, start, end):
+    """In 1-D the quasi-potential from an attractor is V(x) = int 2 |b| / a (the Hamilton-Jacobi equation
+    a V'^2 / 2 + b V' = 0 with V' = -2 b / a); exact for state-dependent a (Freidlin & Wentzell sec. 4.3)."""
+    return sp.integrate(sp.simplify(-2 * drift / diffusion_squared), (variable, start, end))

@@ -86,3 +86,10 @@ def discretisation_gap(model, steps, *, n_paths: int, max_time: float, false_ala
     return {"exact continuous mean exit time": exact, "rows": rows, "fitted power of the step in the gap": slope,
             "Euler exit-monitoring prediction": 0.5, "gaps resolved (each > z SE)": resolved,
             "confidence": f"one-sided at 1 - {false_alarm:g} per step size"}
+
+
+def euler_bias_band(predicted_bias: float, z: float, stderr: float) -> tuple[float, float]:
+    """The stated discretisation tolerance of an Euler exit-time estimate: the simulated bias lies between 0.5 and
+    1.5 times the predicted first-order bias (boundary shift, either sign), widened by z standard errors."""
+    ends = (0.5 * predicted_bias, 1.5 * predicted_bias)
+    return min(ends) - z * stderr, max(ends) + z * stderr

@@ -19,7 +19,7 @@ from theory.kramers import (ASYMMETRIC_QUARTIC_TIME, DOUBLE_WELL, EXACT_MFPT, GI
 from theory.model import Model
 
 from ..check import Check, Context, Finding
-from ..methods import identity_finding, residual_finding, scaling_finding
+from ..methods import euler_bias_band, identity_finding, residual_finding, scaling_finding
 from ..outcome import Outcome, Verdict
 from ..suite import register_check
 
@@ -104,13 +104,6 @@ def ratio_trend(asymptotic: Claim, params: dict) -> Finding:
 
 
 # ------------------------------------------------------------------------------ Monte Carlo
-def _bias_band(predicted_bias: float, z: float, stderr: float) -> tuple[float, float]:
-    """The stated discretisation tolerance: the simulated bias lies between 0.5 and 1.5 times the
-    predicted first-order bias (either sign), widened by z standard errors."""
-    ends = (0.5 * predicted_bias, 1.5 * predicted_bias)
-    return min(ends) - z * stderr, max(ends) + z * stderr
-
-
 def _shifted(model: Model, D: float, dt: float) -> Model:
     """The same dynamic with each finite end moved outward by the discrete-monitoring shift."""
     shift = boundary_shift(math.sqrt(2 * D), dt)
@@ -143,7 +136,7 @@ def mc_vs_exact(context: Context, params: dict) -> Finding:
         sim = simulate_exit(model, n_paths=params["n_paths"], dt=dt, max_time=params["max_time"],
                             seed=context.seed + i, device=context.device, progress=context.progress)
         bias, se = sim.mean - exact, sim.stderr
-        low, high = _bias_band(predicted_bias, z, se)
+        low, high = euler_bias_band(predicted_bias, z, se)
         ok = low <= bias <= high
         passed &= ok
         rows.append({"D": D, "dt": dt, "exact": exact, "mc_mean": sim.mean, "mc_stderr": se,
@@ -198,7 +191,7 @@ def exit_sides(context: Context, params: dict) -> Finding:
     }
     rows, passed = [], True
     for name, (gap, se, predicted) in checks.items():
-        low, high = _bias_band(predicted, z, se)
+        low, high = euler_bias_band(predicted, z, se)
         ok = low <= gap <= high
         passed &= ok
         rows.append({"quantity": name, "gap (mc - exact)": gap, "stderr": se, "predicted bias": predicted,
