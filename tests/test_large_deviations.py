@@ -125,8 +125,8 @@ def test_monte_carlo_sweep_matches_exact_exit_times():
 
 
 def test_bad_input_is_named():
-    from theory import ParameterError
     from numerics.quasipotential import quasi_potential_on_boundary
+    from theory import ParameterError
     with pytest.raises(ParameterError, match="C"):
         L.continuous_sgd(sp.diag(1, 2), covariance=sp.Matrix([[1, 2], [2, 1]]))
     with pytest.raises(ParameterError, match="does not enclose"):

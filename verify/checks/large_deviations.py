@@ -301,6 +301,21 @@ def montecarlo_sweep(context: Context, params: dict) -> Finding:
                    "eps -> 0 (prefactor), as the extrapolated quadrature shows (ibayashi.thm1)", evidence)
 
 
+def plot_exponent(outcome):
+    import matplotlib.pyplot as plt
+
+    rows = outcome.evidence["rows"]
+    lam = [r["lambda"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(lam, [r["V_0 extrapolated"] for r in rows], "o", label="exact exit times, eps -> 0")
+    ax.plot(lam, [r["2 Delta_L / lambda"] for r in rows], "-", label="derived 2 Delta_L / lambda_max")
+    ax.plot(lam, [r["Theorem 2: 2 Delta_L lambda^-1/2"] for r in rows], "--", label="003 Thm 2: 2 Delta_L lambda_max^-1/2")
+    ax.set(xscale="log", yscale="log", xlabel="lambda_max (C = H)", ylabel="V_0 = lim (eta/B) ln E tau",
+           title="sharpness and the exit exponent at fixed depth")
+    ax.legend(fontsize=8)
+    return fig
+
+
 def lemma5(context: Context, params: dict) -> Finding:
     """Discrete SGD (Euler steps eta) against continuous SGD at a fixed noise scale eps^2 = eta/B (B grows with
     1/eta): the gap of the mean exit times over step sizes, and its fitted power (Lemma 5: 1/2)."""
@@ -359,7 +374,7 @@ for check in (
           params={"lambda_max": 3.0, "lambda_min": 1.0, "Delta_L": 1.0, "samples": 8, "n_points": 11},
           suites=FAMILY),
     Check("ibayashi.thm2_exponent", ("ibayashi.thm2",), "quadrature",
-          "the exponent of lambda_max in V_0 at fixed depth, from exact exit times", thm2_exponent,
+          "the exponent of lambda_max in V_0 at fixed depth, from exact exit times", thm2_exponent, plot=plot_exponent,
           params={"Delta_L": 0.5, "lambdas": [1.0, 2.0, 4.0, 8.0], "eps2": [0.02, 0.01, 0.005, 0.002, 0.001],
                   "tolerance": 0.02}, suites=QUICK),
     Check("ibayashi.thm3", ("ibayashi.thm3",), "symbolic", "Theorem 3 vs the exact V_0", thm3, suites=QUICK),
