@@ -132,3 +132,10 @@ def test_bad_input_is_named():
     with pytest.raises(ParameterError, match="does not enclose"):
         quasi_potential_on_boundary(_quadratic(sp.eye(2)), [0, 0], lambda u: (3 + math.cos(2 * math.pi * u),
                                                                              math.sin(2 * math.pi * u)))
+
+
+def test_ibayashi_def5_and_table1_jastrzebski():
+    outcome = run("ibayashi.def5")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.evidence["003's closed form solves its own Hamilton-Jacobi equation (Thm 4)"] is True
+    assert run("ibayashi.table1_jastrzebski").verdict is Verdict.VERIFIED

@@ -221,3 +221,20 @@ def one_dimensional_quasi_potential(drift: sp.Expr, diffusion_squared: sp.Expr, 
     """In 1-D the quasi-potential from an attractor is V(x) = int 2 |b| / a (the Hamilton-Jacobi equation
     a V'^2 / 2 + b V' = 0 with V' = -2 b / a); exact for state-dependent a (Freidlin & Wentzell sec. 4.3)."""
     return sp.integrate(sp.simplify(-2 * drift / diffusion_squared), (variable, start, end))
+
+DEFINITION_5 = register(Claim(
+    id="ibayashi.def5",
+    title="quasi-potential (Definition 5, with Definition 4's action) of the quadratic minimum with C = H",
+    lhs=sp.Symbol("V(theta)"), rhs=(THETA.T * HESSIAN.applyfunc(sp.sqrt) * THETA)[0, 0],
+    sources=(Source(SEED_003, "sec. 3, Definition 5 with Definition 4",
+                    note="the closed form is the toolkit's evaluation of the stated definition (Lyapunov with the "
+                         "C^(1/2) weight), not printed in the paper"),),
+    regime="Assumptions 1-2", clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("ibayashi.def4",)},
+))
+TABLE_1_JASTRZEBSKI = register(Claim(
+    id="ibayashi.table1_jastrzebski",
+    title="Table 1, Jastrzebski et al. 2017: exit time exp((B/eta) Delta_L + d), isotropic noise",
+    lhs=sp.Symbol("lim eps^2 ln E tau (order)"), rhs=Delta_L, relation="~",
+    sources=(Source(SEED_003, "sec. 6, Table 1 (Jastrzebski et al. [2017] row)"),), regime="orders; C = I",
+    clock=CLOCK, interpretation=NOISE,
+))
