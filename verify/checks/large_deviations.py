@@ -207,7 +207,11 @@ def sec5_transformations(context: Context, params: dict) -> Finding:
         mine = [r for r in rows if r["noise"] == noise]
         design = np.stack([np.ones(len(mine)), np.log([r["a"] for r in mine]), np.log([r["b"] for r in mine])], axis=1)
         coefficients = np.linalg.lstsq(design, np.log([r["V_0"] for r in mine]), rcond=None)[0]
-        fits[noise] = {"exponent of a": float(coefficients[1]), "exponent of b": float(coefficients[2])}
+        log_v = np.log([r["V_0"] for r in mine])
+        fits[noise] = {"exponent of a": float(coefficients[1]), "exponent of b": float(coefficients[2]),
+                       # Pearson correlations as 003 sec. 5 reports them (over the a x b grid)
+                       "Pearson r(ln V_0, ln a)": float(np.corrcoef(design[:, 1], log_v)[0, 1]),
+                       "Pearson r(ln V_0, ln b)": float(np.corrcoef(design[:, 2], log_v)[0, 1])}
     evidence["fitted exponents"] = fits
     evidence["stated (Thm 3 for SGD, Prop. 1 for proximal)"] = {"SGD (C = H)": [-0.5, 0.5], "proximal (C = 1)": [0, 1]}
     evidence["derived (exact quasi-potentials)"] = {"SGD (C = H)": [-1, 0], "proximal (C = 1)": [0, 1]}
