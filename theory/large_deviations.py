@@ -12,8 +12,8 @@ import sympy as sp
 
 from .claim import Claim, Source
 from .derivation import Derivation
-from .errors import ParameterError
 from .domain import Ball, Interval
+from .errors import ParameterError
 from .model import Model
 from .registry import register
 
@@ -22,12 +22,10 @@ CLOCK = "SDE time t = k eta (003 Definition 2); noise eps = sqrt(eta / B)"
 NOISE = "Brownian, Itô; covariance (eta/B) C(theta)"
 
 theta1, theta2 = sp.symbols("theta_1 theta_2", real=True)
-velocity1, velocity2 = sp.symbols("v_1 v_2", real=True)
 lam_max, lam_min = sp.symbols("lambda_max lambda_min", positive=True)
 Delta_L = sp.Symbol("Delta_L", positive=True)
 radius = sp.Symbol("r", positive=True)
 eps = sp.Symbol("epsilon", positive=True)
-A_const = sp.Symbol("A", positive=True)
 c_scalar = sp.Symbol("c", positive=True)       # a scalar covariance C (1-D)
 v_scalar, grad_scalar = sp.symbols("v g", real=True)
 
