@@ -640,6 +640,6 @@ for check in (
     Check("battash.scheduled_mc", ("battash.thm4_1", "battash.thm4_5"), "montecarlo",
           "gamma < 1: simulated exit of the scheduled Lévy box vs Thm 4.1, Thm 4.5 (every rho) and the derived law",
           scheduled_mc, params={**BOX, "gamma": 0.9, "n_paths": 20_000, "max_time": 2e3, "asymptotic_tolerance": 0.03},
-          suite_params={"quick": {"n_paths": 5000}}, suites=SUITES, seed=41),
+          suites=("levy",), seed=41),
 ):
     register_check(check)

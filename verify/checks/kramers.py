@@ -263,7 +263,7 @@ register_check(Check("kramers.mc_vs_exact", ("kramers.exact_mfpt",), "montecarlo
                      "Monte Carlo mean exit time vs the exact MFPT at two D and two step sizes", mc_vs_exact,
                      params={"temperatures": [0.5, 0.25], "steps": [0.04, 0.0025], "n_paths": 200_000,
                              "max_time": 5000.0, "false_alarm": 1e-4},
-                     suite_params={"quick": {"n_paths": 20_000}}, suites=FAMILY_SUITES, seed=2026, plot=plot_mc))
+                     suite_params={"quick": {"n_paths": 12_000}}, suites=FAMILY_SUITES, seed=2026, plot=plot_mc))
 register_check(Check("kramers.exit_sides", ("kramers.exact_mfpt",), "montecarlo",
                      "exit side and mean exit time between two absorbing ends vs quadrature", exit_sides,
                      params={"D": 0.3, "dt": 0.005, "interval": [-1.4, 1.2], "start": -0.2, "n_paths": 100_000,

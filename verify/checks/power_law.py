@@ -22,6 +22,7 @@ from ..outcome import Verdict
 from ..suite import register_check
 
 QUICK = ("quick", "power_law")
+FULL = ("power_law",)
 
 
 def _shape(density: sp.Expr) -> sp.Expr:
@@ -657,8 +658,7 @@ def _register():
         Check("chen.thm4_mc", ("chen.thm4",), "montecarlo",
               "discrete (6.1) vs continuous mean exit time over step sizes", discrete_vs_continuous,
               params={**small, "rho": 2.0, "half_width": 0.3, "steps": [0.04, 0.01, 0.0025], "n_paths": 20_000,
-                      "max_time": 200.0, "false_alarm": 1e-4}, suite_params={"quick": {"n_paths": 10_000}},
-              suites=QUICK, seed=11),
+                      "max_time": 200.0, "false_alarm": 1e-4}, suites=FULL, seed=11),
         Check("meng.prop1", ("meng.prop1",), "symbolic",
               "Prop. 1 on the linear-regression example: exact mini-batch covariance", meng_prop1,
               params={"n": 2000, "d": 3, "batch_size": 10, "offset": 1.0, "tolerance": 0.05}, suites=QUICK, seed=5),
@@ -682,7 +682,7 @@ def _register():
               "the state-dependent exit-time quadrature vs Monte Carlo (barrier form, moderate eta)", thm6_montecarlo,
               params={"depth": 0.25, "sigma": 1.0, "mu": 1.0, "eta": 0.5, "n_paths": 20_000, "dt": 0.002,
                       "max_time": 500.0, "false_alarm": 1e-4, "euler_tolerance": 0.05},
-              suite_params={"quick": {"n_paths": 4000}}, suites=QUICK, seed=10),
+              suites=FULL, seed=10),
     ):
         register_check(check)
 
