@@ -31,4 +31,4 @@ def all_claims() -> list[Claim]:
 def _load_content() -> None:
     # Content modules register their claims on import; importing here keeps `theory.registry`
     # importable by the content modules themselves without a cycle.
-    from . import battash, kramers, large_deviations, levy, power_law  # noqa: F401
+    from . import battash, kramers, large_deviations, levy, networks, power_law  # noqa: F401

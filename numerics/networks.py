@@ -1,0 +1,109 @@
+"""Real-network experiments, first part: a trained minimum and its stochastic-gradient noise (seed 000 sec. 5 and
+appendix A.2/A.4, 001 sec. 5), on data that ships with scikit-learn.
+
+The methodology of 000 (after Simsekli et al. 2019): at a pre-trained minimum, compute the gradient of many
+mini-batches without updating the weights; the noise of parameter l is g_batch,l - g_full,l. Per-sample gradients are
+computed once with torch.func (vmap over samples), so a mini-batch gradient is the mean of B rows: any number of
+mini-batches costs one matrix product.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from torch.func import functional_call, grad, vmap
+
+from theory.errors import ParameterError
+
+
+def breast_cancer() -> tuple[torch.Tensor, torch.Tensor]:
+    """Breast cancer Wisconsin (scikit-learn's bundled copy: the data behind the papers' BreastW), standardised."""
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    x = (data.data - data.data.mean(axis=0)) / data.data.std(axis=0)
+    return torch.tensor(x, dtype=torch.float64), torch.tensor(data.target, dtype=torch.int64)
+
+
+def three_layer_mlp(inputs: int, width: int, classes: int, seed: int) -> nn.Module:
+    """The three-layer ReLU MLP of 000/001 sec. 5 (widths are ours: the papers do not fix them for BreastW)."""
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(inputs, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(),
+                         nn.Linear(width, classes)).double()
+
+
+@dataclass(frozen=True)
+class TrainedMinimum:
+    model: nn.Module
+    iterations: int
+    final_loss: float
+    reached: bool          # 000 A.4: full-batch loss change below the threshold for `patience` iterations
+    threshold: float
+    patience: int
+
+
+def train_to_minimum(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float = 0.1,
+                     threshold: float = 1e-6, patience: int = 100, max_iterations: int = 20000) -> TrainedMinimum:
+    """Full-batch gradient descent until the loss changes by less than `threshold` for `patience` consecutive
+    iterations (000 appendix A.4's criterion), or max_iterations (then reached = False, reported)."""
+    loss_fn = nn.CrossEntropyLoss()
+    optimiser = torch.optim.SGD(model.parameters(), lr=lr)
+    previous, quiet = None, 0
+    for iteration in range(1, max_iterations + 1):
+        optimiser.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimiser.step()
+        value = float(loss.detach())
+        quiet = quiet + 1 if previous is not None and abs(previous - value) < threshold else 0
+        previous = value
+        if quiet >= patience:
+            return TrainedMinimum(model, iteration, value, True, threshold, patience)
+    return TrainedMinimum(model, max_iterations, previous, False, threshold, patience)
+
+
+def per_sample_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """(n_samples, n_parameters) gradients of the per-sample cross-entropy, by torch.func vmap."""
+    params = {k: v.detach() for k, v in model.named_parameters()}
+
+    def loss(p, xi, yi):
+        logits = functional_call(model, p, (xi.unsqueeze(0),))
+        return nn.functional.cross_entropy(logits, yi.unsqueeze(0))
+    grads = vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)
+    return torch.cat([g.reshape(x.shape[0], -1) for g in grads.values()], dim=1)
+
+
+def gradient_noise(per_sample: torch.Tensor, batch_size: int, n_batches: int, parameters: np.ndarray,
+                   seed: int) -> np.ndarray:
+    """(n_batches, len(parameters)) noise g_batch - g_full for random mini-batches drawn without replacement within a
+    batch (000 sec. 5: gradients of many mini-batches at fixed weights)."""
+    n = per_sample.shape[0]
+    if not 1 <= batch_size < n:
+        raise ParameterError("batch_size", batch_size, f"[1, {n - 1}]", "the mini-batch size")
+    generator = torch.Generator().manual_seed(seed)
+    chosen = per_sample[:, torch.as_tensor(parameters)]
+    full = chosen.mean(dim=0)
+    rows = torch.stack([torch.randperm(n, generator=generator)[:batch_size] for _ in range(n_batches)])
+    return (chosen[rows].mean(dim=1) - full).numpy()
+
+
+def histogram_sse(samples: np.ndarray, pdf, bins: int = 40) -> float:
+    """Sum of squared errors between the normalised histogram and a fitted density at the bin centres (the fitting
+    error of 000 Tables 1-2), on the central 99% of the data so that a few extreme values do not set the bins."""
+    low, high = np.quantile(samples, [0.005, 0.995])
+    density, edges = np.histogram(samples, bins=bins, range=(low, high), density=True)
+    centres = (edges[1:] + edges[:-1]) / 2
+    return float(np.sum((density - pdf(centres)) ** 2) * (high - low) / bins)
+
+
+def stable_scale(samples: np.ndarray, alpha: float) -> float:
+    """Scale of a SaS law with the given alpha matching the sample's interquartile range (scipy's standard SaS IQR)."""
+    from scipy.stats import levy_stable
+
+    iqr = np.subtract(*np.quantile(samples, [0.75, 0.25]))
+    standard = 2 * levy_stable.ppf(0.75, alpha, 0.0)
+    return float(iqr / standard) if standard > 0 else math.nan
