@@ -107,3 +107,21 @@ def stable_scale(samples: np.ndarray, alpha: float) -> float:
     iqr = np.subtract(*np.quantile(samples, [0.75, 0.25]))
     standard = 2 * levy_stable.ppf(0.75, alpha, 0.0)
     return float(iqr / standard) if standard > 0 else math.nan
+
+
+def covariance_trace_along_layer(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer: str, offsets,
+                                 batch_size: int) -> list[float]:
+    """Tr of the mini-batch gradient covariance, (1/B) mean_i |g_i - g_bar|^2 (sampling with replacement), at the
+    weights with every entry of `layer` shifted by each offset (002 sec. 5.1: w*_layer +- i Scale)."""
+    original = dict(model.named_parameters())[layer].detach().clone()
+    traces = []
+    try:
+        for offset in offsets:
+            with torch.no_grad():
+                dict(model.named_parameters())[layer].copy_(original + offset)
+            g = per_sample_gradients(model, x, y)
+            traces.append(float(((g - g.mean(dim=0)) ** 2).sum(dim=1).mean() / batch_size))
+    finally:
+        with torch.no_grad():
+            dict(model.named_parameters())[layer].copy_(original)
+    return traces

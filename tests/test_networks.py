@@ -46,3 +46,20 @@ def test_sgn_breast_cancer_reports_its_minimum_and_fits():
     assert outcome.evidence["minimum"]["A.4 criterion reached"] is True
     assert set(outcome.evidence["mean SSE"]) == {"SSE Gauss", "SSE SaS const alpha", "SSE SaS"}
     assert 0 <= outcome.evidence["sign test p-value (two-sided)"] <= 1
+
+
+def test_covariance_trace_against_distance():
+    outcome = get_check("networks.covariance_distance").run(Context(suite="networks"))
+    evidence = outcome.evidence
+    assert len(evidence["trace"]) == 21 and min(evidence["trace"]) > 0
+    # the general quadratic nests the even one: its R^2 cannot be lower
+    assert evidence["a + b s + c s^2"]["R^2"] >= evidence["a + c s^2"]["R^2"] - 1e-12
+    assert outcome.verdict in (Verdict.VERIFIED, Verdict.REFUTED, Verdict.INCONCLUSIVE)
+
+
+def test_covariance_trace_restores_the_weights():
+    x, y = N.breast_cancer()
+    model = N.three_layer_mlp(x.shape[1], 8, 2, 0)
+    before = model[0].weight.detach().clone()
+    N.covariance_trace_along_layer(model, x[:50], y[:50], "0.weight", [0.0, 0.01], batch_size=4)
+    assert torch.equal(model[0].weight.detach(), before)

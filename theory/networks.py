@@ -20,3 +20,12 @@ SGN_FIT = register(Claim(
     regime="at a trained minimum, per parameter, over many mini-batches (000 A.2)", clock="iterations",
     interpretation="empirical",
 ))
+
+SEED_002 = "002_0bd15634cbfb0ce4.txt"
+COVARIANCE_QUADRATIC = register(Claim(
+    id="meng.sec5_1",
+    title="the trace of the SGD noise covariance near a minimum is well approximated by a quadratic in the distance",
+    lhs=sp.Symbol("Tr Sigma(w* + s)"), rhs=sp.Symbol("a") + sp.Symbol("c") * sp.Symbol("s") ** 2, relation="~",
+    sources=(Source(SEED_002, "sec. 5.1, Fig. 2 (points w*_layer +- i Scale, i = 1..10); Prop. 1"),),
+    regime="one layer shifted, the others fixed, at a GD-trained minimum", clock="iterations", interpretation="empirical",
+))

@@ -114,3 +114,40 @@ register_check(Check("networks.sgn_breast_cancer", ("battash.sgn_fit",), "experi
                      sgn_fit, params={"width": 32, "lr": 0.1, "max_iterations": 8000, "batch_size": 8,
                                       "batches": 2000, "parameters": 100, "bins": 40, "false_alarm": 1e-3},
                      suites=SUITES, seed=62))
+
+
+def covariance_distance(context: Context, params: dict) -> Finding:
+    """002 sec. 5.1 on the breast-cancer MLP: Tr Sigma at w* with one layer shifted by s = +-i Scale, i = 1..10;
+    least-squares fits of a + c s^2 (the paper's quadratic) and of a + b s + c s^2, with R^2 of each."""
+    x, y = N.breast_cancer()
+    trained = N.train_to_minimum(N.three_layer_mlp(x.shape[1], params["width"], 2, context.seed), x, y,
+                                 lr=params["lr"], max_iterations=params["max_iterations"])
+    steps = np.arange(1, params["points"] + 1) * params["scale"]
+    offsets = np.concatenate([-steps[::-1], [0.0], steps])
+    traces = np.array(N.covariance_trace_along_layer(trained.model, x, y, params["layer"], offsets,
+                                                     params["batch_size"]))
+
+    def r_squared(design):
+        coefficients, *_ = np.linalg.lstsq(design, traces, rcond=None)
+        residual = traces - design @ coefficients
+        return coefficients, float(1 - residual @ residual / np.sum((traces - traces.mean()) ** 2))
+    even, r2_even = r_squared(np.stack([np.ones_like(offsets), offsets**2], axis=1))
+    full, r2_full = r_squared(np.stack([np.ones_like(offsets), offsets, offsets**2], axis=1))
+    evidence = {"layer": params["layer"], "scale": params["scale"], "offsets": offsets.tolist(),
+                "trace": traces.tolist(), "a + c s^2": {"a": float(even[0]), "c": float(even[1]), "R^2": r2_even},
+                "a + b s + c s^2": {"a": float(full[0]), "b": float(full[1]), "c": float(full[2]), "R^2": r2_full},
+                "threshold on R^2 (stated)": params["r2_threshold"],
+                "minimum": {"iterations": trained.iterations, "loss": trained.final_loss, "reached": trained.reached}}
+    if r2_even >= params["r2_threshold"]:
+        return Finding(Verdict.VERIFIED, f"a + c s^2 explains R^2 = {r2_even:.3f} of Tr Sigma along {params['layer']} "
+                       f"(c = {even[1]:.3g}); with a linear term R^2 = {r2_full:.3f}", evidence)
+    return Finding(Verdict.REFUTED if r2_full >= params["r2_threshold"] else Verdict.INCONCLUSIVE,
+                   f"a + c s^2 explains only R^2 = {r2_even:.3f}; a + b s + c s^2 gives {r2_full:.3f} (the trace is not "
+                   "symmetric in s)", evidence)
+
+
+register_check(Check("networks.covariance_distance", ("meng.sec5_1",), "experiment",
+                     "Tr of the gradient covariance against the distance from the minimum along one layer (002 sec. 5.1)",
+                     covariance_distance, params={"width": 32, "lr": 0.1, "max_iterations": 8000, "layer": "0.weight",
+                                                  "scale": 0.001, "points": 10, "batch_size": 8, "r2_threshold": 0.9},
+                     suites=SUITES, seed=63))
