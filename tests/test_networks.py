@@ -63,3 +63,18 @@ def test_covariance_trace_restores_the_weights():
     before = model[0].weight.detach().clone()
     N.covariance_trace_along_layer(model, x[:50], y[:50], "0.weight", [0.0, 0.01], batch_size=4)
     assert torch.equal(model[0].weight.detach(), before)
+
+
+def test_batched_seeds_match_a_loop_of_seeds():
+    x, y = N.breast_cancer()
+    x, y = x[:100], y[:100]
+    models = [N.three_layer_mlp(x.shape[1], 8, 2, seed) for seed in (0, 1)]
+    batched = N.gd_steps_batched(models, x, y, lr=0.1, steps=5)
+    for index, model in enumerate(models):
+        optimiser = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(5):
+            optimiser.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            optimiser.step()
+        for name, value in model.named_parameters():
+            torch.testing.assert_close(batched[name][index], value.detach(), rtol=1e-10, atol=1e-12)
