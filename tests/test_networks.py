@@ -78,3 +78,17 @@ def test_batched_seeds_match_a_loop_of_seeds():
             optimiser.step()
         for name, value in model.named_parameters():
             torch.testing.assert_close(batched[name][index], value.detach(), rtol=1e-10, atol=1e-12)
+
+
+def test_load_table_reads_csv_and_odds_mat(tmp_path):
+    from scipy.io import savemat
+    csv = tmp_path / "data.csv"
+    csv.write_text("a,b,label\n1,2,0\n3,5,1\n5,4,0\n")
+    x, y = N.load_table(csv, target="label")
+    assert x.shape == (3, 2) and y.tolist() == [0, 1, 0] and abs(float(x[:, 0].mean())) < 1e-12
+    mat = tmp_path / "cardio.mat"
+    savemat(mat, {"X": np.arange(12.0).reshape(4, 3), "y": np.array([[0], [1], [0], [1]])})
+    x, y = N.load_table(mat)
+    assert x.shape == (4, 3) and y.tolist() == [0, 1, 0, 1]
+    with pytest.raises(ParameterError, match="path"):
+        N.load_table(tmp_path / "missing.csv")
