@@ -636,7 +636,7 @@ for check in (
           "simulated mean exit time against eta (three learning rates) vs the form of 001 eq. 17", eq17_mc,
           params={"alpha": 1.5, "etas": [1e-2, 1e-3, 1e-4], "n_paths": 6000, "dt": 0.02, "max_time": 3000,
                   "false_alarm": 1e-4, "asymptotic_tolerance": 0.05},
-          suite_params={"quick": {"n_paths": 1500, "dt": 0.05}}, suites=SUITES, seed=17),
+          suites=("levy",), seed=17),
     Check("battash.scheduled_mc", ("battash.thm4_1", "battash.thm4_5"), "montecarlo",
           "gamma < 1: simulated exit of the scheduled Lévy box vs Thm 4.1, Thm 4.5 (every rho) and the derived law",
           scheduled_mc, params={**BOX, "gamma": 0.9, "n_paths": 20_000, "max_time": 2e3, "asymptotic_tolerance": 0.03},
