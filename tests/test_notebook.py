@@ -39,7 +39,7 @@ def test_shipped_notebook_has_its_outputs():
     assert sum("image/png" in o.get("data", {}) for c in code for o in c.outputs) >= 2
 
 
-@pytest.mark.parametrize("name", ["levy", "power_law", "large_deviations"])
+@pytest.mark.parametrize("name", ["levy", "power_law", "large_deviations", "networks"])
 def test_shipped_family_notebook_has_outputs_and_findings(name):
     notebook = nbformat.read(SHIPPED.parent / f"{name}.ipynb", as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]

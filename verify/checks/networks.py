@@ -146,8 +146,26 @@ def covariance_distance(context: Context, params: dict) -> Finding:
                    "symmetric in s)", evidence)
 
 
+def plot_covariance(outcome):
+    import matplotlib.pyplot as plt
+
+    evidence = outcome.evidence
+    s = np.array(evidence["offsets"])
+    fine = np.linspace(s.min(), s.max(), 200)
+    even, full = evidence["a + c s^2"], evidence["a + b s + c s^2"]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(s, evidence["trace"], "o", label="Tr Sigma (exact over the data)")
+    ax.plot(fine, even["a"] + even["c"] * fine**2, "--", label=f"a + c s^2 (R^2 {even['R^2']:.2f})")
+    ax.plot(fine, full["a"] + full["b"] * fine + full["c"] * fine**2, "-",
+            label=f"a + b s + c s^2 (R^2 {full['R^2']:.2f})")
+    ax.set(xlabel=f"shift s of every entry of {evidence['layer']}", ylabel="Tr Sigma(w* + s)",
+           title="gradient-noise covariance near the minimum (002 sec. 5.1)")
+    ax.legend(fontsize=8)
+    return fig
+
+
 register_check(Check("networks.covariance_distance", ("meng.sec5_1",), "experiment",
                      "Tr of the gradient covariance against the distance from the minimum along one layer (002 sec. 5.1)",
                      covariance_distance, params={"width": 32, "lr": 0.1, "max_iterations": 8000, "layer": "0.weight",
                                                   "scale": 0.001, "points": 10, "batch_size": 8, "r2_threshold": 0.9},
-                     suites=SUITES, seed=63))
+                     suites=SUITES, seed=63, plot=plot_covariance))
