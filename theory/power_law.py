@@ -15,8 +15,11 @@ The coordinate is centred, w* = 0, throughout.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
+from . import diffusion1d
 from .claim import Claim, Source
 from .derivation import Derivation
 from .domain import Ball, Interval
@@ -149,7 +152,6 @@ def complete_recipe_drift() -> Derivation:
 
 # ------------------------------------------------------------------------------ moments (004 Thm 1 (i), eq. 6.9)
 k_ = sp.Symbol("k", positive=True, integer=True)
-m_prev, m_k = sp.symbols("m_{2k-2} m_{2k}", positive=True)
 #: 004 proof of Thm 1 (i), eq. 3.3, one coordinate: a_k = -k h_max + k(2k-1) g_min H_min with Sigma_g = sigma,
 #: Sigma_H = rho/sigma (C(v) = Sigma_g (1 + v^T Sigma_H v) = sigma + rho v^2), so g_min H_min = rho
 MOMENT_RATE_004 = register(Claim(
@@ -162,6 +164,7 @@ MOMENT_RATE_004 = register(Claim(
 ))
 
 
+@lru_cache(maxsize=1)
 def moment_equation() -> Derivation:
     """d/dt E w^(2k) = E[L w^(2k)] with the Itô generator of the Model: a linear recursion in k."""
     d = Derivation("moment ODE from the generator", sp.S.Zero)
@@ -177,6 +180,7 @@ def moment_equation() -> Derivation:
 w0 = sp.Symbol("w_0", real=True)
 
 
+@lru_cache(maxsize=1)
 def second_moment() -> Derivation:
     """E w_t^2 from d m2/dt = a_1 m2 + b_1 (k = 1 of moment_equation), m2(0) = w0^2."""
     d = Derivation("E w_t^2 of the Itô power-law dynamic", sp.S.Zero)
@@ -189,11 +193,13 @@ def second_moment() -> Derivation:
     return d
 
 
+#: the level eq. 6.9 relaxes to (its t -> oo value)
+EQ_6_9_LEVEL = eta * rho / (2 * h - eta * rho)
 EQ_6_9 = register(Claim(
     id="chen.eq6_9",
     title="bound on the second moment of the 1-D power-law dynamic",
     lhs=sp.Symbol("E v_t^2"),
-    rhs=sp.exp(-(2 * h - eta * rho) * t) * (w0**2 - eta * rho / (2 * h - eta * rho)) + eta * rho / (2 * h - eta * rho),
+    rhs=sp.exp(-(2 * h - eta * rho) * t) * (w0**2 - EQ_6_9_LEVEL) + EQ_6_9_LEVEL,
     relation="<=", sources=(Source(SEED_004, "sec. 6, proof of Lemma 1, eq. 6.9; used by Lemma 2"),),
     regime="2h > eta rho", units={**UNITS, w0: LENGTH}, clock=CLOCK, interpretation=ITO, model=POWER_LAW,
 ))
@@ -388,6 +394,17 @@ THM_3 = register(Claim(
     regime="eta -> 0, C 'a prefactor to be determined'", clock=CLOCK, interpretation=ITO, model=POWER_LAW,
 ))
 
+def exit_exponent_limit() -> Derivation:
+    """lim eta -> 0 of eta ln E tau from 0 to the boundary {-r, r}: minus eta times the log of the Itô stationary
+    density's shape at r (the 1-D quasi-potential; Freidlin & Wentzell sec. 4.3)."""
+    d = Derivation("lim eta ln E tau from the Itô stationary density", sp.S.Zero)
+    density = diffusion1d.stationary_density(POWER_LAW).result
+    shape = d.step("p(r) / p(0)", sp.simplify((density / density.subs(w, 0)).subs(w, radius)))
+    log_shape = sp.expand_log(sp.log(shape), force=True)
+    d.result = d.step("lim_{eta -> 0} -eta ln(p(r)/p(0))", sp.simplify(sp.limit(sp.expand(-eta * log_shape), eta, 0)))
+    return d
+
+
 # ------------------------------------------------------------------------------ 004 sec. 4: contraction
 THM_2_RATE = register(Claim(
     id="chen.thm2",
@@ -481,8 +498,6 @@ def kappa_constraint(kappa_value: float, upper: float, what: str) -> float:
     if not 0 < kappa_value < upper:
         raise ParameterError("kappa", kappa_value, f"(0, {upper:g})", what)
     return kappa_value
-
-
 
 
 # ------------------------------------------------------------------------------ 002 sec. 5.2: the four-basin experiment

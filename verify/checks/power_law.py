@@ -111,7 +111,7 @@ def chen_eq6_9(context: Context, params: dict) -> Finding:
                 if worst is None or margin < worst[0]:
                     worst = (margin, {"sigma": s_, "rho": r_, "t": t_})
     evidence = {"exact E w_t^2 (derived)": exact, "stated - exact, worst": worst[0], "at": worst[1],
-                "stationary value: stated, exact": [P.eta * P.rho / (2 * P.h - P.eta * P.rho),
+                "stationary value: stated, exact": [P.EQ_6_9_LEVEL,
                                                     sp.simplify(-P.moment_equation().steps[1].expression.subs(P.k_, 1)
                                                                 / P.moment_equation().result.subs(P.k_, 1))]}
     if worst[0] < 0:
@@ -122,7 +122,7 @@ def chen_eq6_9(context: Context, params: dict) -> Finding:
 
 
 def _prop2_numeric(kappa_value: float):
-    """Prop. 2's density and the exact moment at h = 1, eta = 0.1, sigma = 1 and rho from kappa."""
+    """Parameter values for Prop. 2's checks: h = 1, eta = 0.1, sigma = 1 and the rho that gives kappa."""
     P.kappa_constraint(kappa_value, 2 / 3, "Prop. 2's second moment (Thm 9) exists only for kappa < 2/3")
     values = {P.h: 1, P.eta: sp.Rational(1, 10), P.sigma: 1, P.rho: sp.nsimplify(kappa_value) * 10}
     return values
@@ -305,9 +305,10 @@ def chen_generator(context: Context, params: dict) -> Finding:
     return finding
 
 
-def _eq52_value(h_, eta_, s_, r_, a_, b_, x_, phi_constant=2, sign=1):
-    kappa = -(eta_ * r_ + h_) / (eta_ * r_)
-    phi = lambda v: phi_constant - sign * kappa * mpmath.log(1 + r_ / s_ * v**2)  # noqa: E731
+def _eq52_value(h_, eta_, s_, r_, a_, b_, x_):
+    """eq. 5.2 as printed, by nested mpmath quadrature (SymPy cannot lambdify the nested Integral of the claim)."""
+    kappa = float(P.kappa_004.subs({P.h: h_, P.eta: eta_, P.rho: r_}))
+    phi = lambda v: 2 - kappa * mpmath.log(1 + r_ / s_ * v**2)  # noqa: E731
     inner = lambda y: mpmath.quad(lambda z: mpmath.exp(-phi(z)), [a_, y])  # noqa: E731
     return 2 * mpmath.quad(lambda y: mpmath.exp(phi(y)) / (eta_ * (s_ + r_ * y**2)) * inner(y), [x_, b_])
 
@@ -333,13 +334,15 @@ def chen_thm3(context: Context, params: dict) -> Finding:
     """eta log E tau from exact quadrature at small eta for two radii: the constant C that eq. 5.1 needs at each
     radius, and the derived limit (h/rho) log(1 + rho r^2/sigma)."""
     h_, s_, r_ = params["h"], params["sigma"], params["rho"]
+    limit = P.exit_exponent_limit().result
     rows = []
     for radius_value in params["radii"]:
         model = P.POWER_LAW.bind({k: sp.nsimplify(v) for k, v in {"h": h_, "eta": params["eta"], "sigma": s_,
                                                                    "rho": r_, "r": radius_value}.items()})
         value = params["eta"] * mean_exit_time(model, x0=0).log_value
-        stated_without_c = float(-(h_ / r_) * math.log(s_ + r_ * radius_value**2))
-        derived = float((h_ / r_) * math.log(1 + r_ * radius_value**2 / s_))
+        values = {P.h: h_, P.sigma: s_, P.rho: r_, P.radius: radius_value}
+        stated_without_c = float(P.THM_3.rhs.subs({**values, sp.Symbol("C"): 1}))
+        derived = float(limit.subs(values))
         rows.append({"r": radius_value, "eta log E tau (exact)": value, "derived limit": derived,
                      "C needed by eq. 5.1": value / stated_without_c})
     cs = [r["C needed by eq. 5.1"] for r in rows]
@@ -349,8 +352,8 @@ def chen_thm3(context: Context, params: dict) -> Finding:
                 "tolerance": params["tolerance"]}
     if spread > params["tolerance"]:
         return Finding(Verdict.REFUTED, f"no single C: eq. 5.1 needs C = {', '.join(f'{c:.3f}' for c in cs)} at radii "
-                       f"{params['radii']}; the limit is (h/rho) log(1 + rho r^2/sigma), as the proof's last line has",
-                       evidence, correction={"text": "lim eta log E tau = (h/rho) log(1 + rho r^2 / sigma)"})
+                       f"{params['radii']}; the limit is {limit}, as the proof's last line has",
+                       evidence, correction={"text": f"lim eta log E tau = {limit}"})
     return Finding(Verdict.VERIFIED, "one constant C fits every radius", evidence)
 
 
@@ -507,8 +510,12 @@ def coupling_contraction(context: Context, params: dict) -> Finding:
     z = normal_quantile(1 - params["false_alarm"] / (2 * len(params["times"])))
     h_, eta_, s_, r_ = (sp.nsimplify(params[k]) for k in ("h", "eta", "sigma", "rho"))
     one_d = P.POWER_LAW.bind({"h": h_, "eta": eta_, "sigma": s_, "rho": r_, "r": 100})
-    rates_1d = {"Thm 2 (d lambda - theta)": float(2 * (eta_ * r_ - h_)), "Remark 2 (c_s)": float(eta_ * r_ - h_),
-                "derived (eta rho - 2h)": float(eta_ * r_ - 2 * h_)}
+    values = {P.h: h_, P.eta: eta_, P.rho: r_}
+    # Thm 2's proof bounds E r by r0 e^{2 (d lambda - theta) t} (eq. 4.3 is its square root); Remark 2 and the
+    # derivation bound E r directly
+    rates_1d = {"Thm 2 (d lambda - theta)": float(2 * P.THM_2_RATE.rhs.subs(values)),
+                "Remark 2 (c_s)": float(P.REMARK_2_RATE.rhs.subs(values)),
+                "derived (eta rho - 2h)": float(P.coupling_rate().result.subs(values))}
     coupled = P.coupled_model(params["H"], params["Sigma_g"], params["Sigma_H"], params["eta"])
     constants = P.thm2_constants(params["H"], params["Sigma_g"], params["Sigma_H"], params["eta"])
     cases = [("1-D decoupled (2.16)", one_d, [params["x0"]], [params["y0"]], rates_1d),
