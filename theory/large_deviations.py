@@ -152,17 +152,27 @@ def exact_quasi_potential(covariance: sp.Matrix, hessian=HESSIAN) -> Derivation:
     return d
 
 
-def minimum_on_level_set(V: sp.Expr, level=Delta_L) -> Derivation:
-    """min of V on {theta^T H theta / 2 = Delta_L} for V = theta^T M theta with M diagonal: on each eigen-axis
-    theta_i^2 = 2 Delta_L / lambda_i; the minimum of a diagonal quadratic form on a diagonal ellipse is on an axis."""
+def minimum_on_level_set(V: sp.Expr, level=Delta_L, hessian=HESSIAN) -> Derivation:
+    """min of V on {theta^T H theta / 2 = level} for V = theta^T M theta with M and H diagonal: on each eigen-axis
+    theta_i^2 = 2 level / H_ii; the minimum of a diagonal quadratic form on a diagonal ellipse is on an axis."""
     d = Derivation("V_0 over the level set L = Delta_L", sp.S.Zero)
-    on_axes = [sp.simplify(V.subs({THETA[i]: sp.sqrt(2 * level / HESSIAN[i, i]),
-                                   THETA[1 - i]: 0})) for i in range(2)]
+    H = sp.Matrix(hessian)
+    on_axes = [sp.simplify(V.subs({THETA[i]: sp.sqrt(2 * level / H[i, i]), THETA[1 - i]: 0})) for i in range(2)]
     d.step("V at the two axis points", sp.Tuple(*on_axes))
-    sample = {lam_max: 2, lam_min: 1, level: 1}
-    smaller = 0 if (on_axes[0] - on_axes[1]).subs(sample) <= 0 else 1
+    gap = on_axes[0] - on_axes[1]
+    sample = {symbol: {lam_max: 2, lam_min: 1}.get(symbol, 1) for symbol in gap.free_symbols}
+    smaller = 0 if gap.subs(sample) <= 0 else 1
     d.result = d.step("the smaller one (compared at lambda_max = 2, lambda_min = 1: the ordering is that of lambda)",
                       on_axes[smaller])
+    return d
+
+
+def level_set_exit_exponent(covariance: sp.Matrix, hessian=HESSIAN, level=Delta_L) -> Derivation:
+    """V_0 = lim (eta/B) ln E tau on D = {L < level} for the quadratic loss with noise covariance `covariance`: the
+    exact quasi-potential (Lyapunov) minimised over the level set (Theorem 1)."""
+    d = Derivation("V_0 over the level set, exact", sp.S.Zero)
+    V = d.step("exact quasi-potential", exact_quasi_potential(covariance, hessian).result)
+    d.result = d.step("minimum over {L = level}", minimum_on_level_set(V, level, hessian).result)
     return d
 
 
