@@ -1,5 +1,6 @@
-"""Synchronous coupling of two copies of one Model: the same Brownian increments drive both (004 sec. 4, the
-coupling of Theorem 2 with alpha_s(x, y) = [[s(x)s(x)^T, s(x)s(y)^T], ...]). E|X_t - Y_t|^2 bounds W_2^2 from above."""
+"""States of a Model at fixed times without a boundary, and the synchronous coupling of two copies: the same Brownian
+increments drive both (004 sec. 4, the coupling of Theorem 2 with alpha_s(x, y) = [[s(x)s(x)^T, s(x)s(y)^T], ...]).
+E|X_t - Y_t|^2 bounds W_2^2 from above."""
 
 from __future__ import annotations
 
@@ -27,32 +28,49 @@ class CouplingResult:
     device: str
 
 
-def synchronous_coupling(model: Model, start_x, start_y, *, n_paths: int, dt: float, times, seed: int = 0,
-                         device="auto", dtype: torch.dtype = torch.float64) -> CouplingResult:
-    """Euler-Maruyama (Itô) of two copies from start_x and start_y with shared increments; E|X - Y|^2 at `times`.
-    The domain is ignored (no exit): the coupling is about the whole-space dynamic."""
+def _euler_states(model: Model, starts, *, n_paths: int, dt: float, times, seed: int, device, dtype):
+    """Euler-Maruyama (Itô) of len(starts) copies of the model, all driven by the same increments; yields
+    (t, [states of each copy]) at the requested times. The domain is ignored (no exit)."""
     if not isinstance(model.noise, Brownian):
-        raise ModelError("synchronous coupling is implemented for Brownian noise")
+        raise ModelError("the state simulator is implemented for Brownian noise")
     if n_paths < 2 or not dt > 0:
-        raise ParameterError("n_paths, dt", f"{n_paths}, {dt}", "n_paths >= 2, dt > 0", "coupling sizes")
+        raise ParameterError("n_paths, dt", f"{n_paths}, {dt}", "n_paths >= 2, dt > 0", "simulation sizes")
     times = sorted(float(t) for t in times)
     if not times or times[0] <= 0:
-        raise ParameterError("times", times, "positive, non-empty", "when E|X - Y|^2 is recorded")
-    device = resolve_device(device)
+        raise ParameterError("times", times, "positive, non-empty", "when the states are recorded")
     compiled = compile_model(model, device, dtype)
     generator = torch.Generator(device=device).manual_seed(seed)
-    x = torch.tensor([float(v) for v in start_x], dtype=dtype, device=device).expand(n_paths, -1).clone()
-    y = torch.tensor([float(v) for v in start_y], dtype=dtype, device=device).expand(n_paths, -1).clone()
+    copies = [torch.tensor([float(v) for v in start], dtype=dtype, device=device).expand(n_paths, -1).clone()
+              for start in starts]
     record = {round(t / dt): t for t in times}
-    means, errors = [], []
     for step in range(1, max(record) + 1):
         z = compiled.increment(n_paths, generator, dt)
-        x = x + compiled.drift(x) * dt + compiled.noise(x, z)
-        y = y + compiled.drift(y) * dt + compiled.noise(y, z)
+        copies = [x + compiled.drift(x) * dt + compiled.noise(x, z) for x in copies]
         if step in record:
-            squared = ((x - y) ** 2).sum(dim=1).cpu().numpy()
-            if not np.all(np.isfinite(squared)):
-                raise FloatingPointError(f"non-finite coupled paths by t = {step * dt:g}: reduce dt={dt:g}")
-            means.append(float(squared.mean()))
-            errors.append(float(squared.std(ddof=1) / math.sqrt(n_paths)))
-    return CouplingResult(tuple(times), tuple(means), tuple(errors), n_paths, dt, seed, describe_device(device))
+            if not all(bool(torch.isfinite(x).all()) for x in copies):
+                raise FloatingPointError(f"non-finite paths by t = {step * dt:g}: reduce dt={dt:g}")
+            yield record[step], copies
+
+
+def simulate_states(model: Model, start, *, n_paths: int, dt: float, times, seed: int = 0, device="auto",
+                    dtype: torch.dtype = torch.float64) -> dict[float, np.ndarray]:
+    """States (n_paths, d) of the model at `times` from `start`, no exit: for moments and stationary samples."""
+    device = resolve_device(device)
+    return {t: copies[0].cpu().numpy() for t, copies in _euler_states(model, [start], n_paths=n_paths, dt=dt,
+                                                                       times=times, seed=seed, device=device,
+                                                                       dtype=dtype)}
+
+
+def synchronous_coupling(model: Model, start_x, start_y, *, n_paths: int, dt: float, times, seed: int = 0,
+                         device="auto", dtype: torch.dtype = torch.float64) -> CouplingResult:
+    """Two copies from start_x and start_y with shared increments (Euler-Maruyama, Itô); E|X - Y|^2 at `times`.
+    The domain is ignored (no exit): the coupling is about the whole-space dynamic."""
+    device = resolve_device(device)
+    recorded, means, errors = [], [], []
+    for t, (x, y) in _euler_states(model, [start_x, start_y], n_paths=n_paths, dt=dt, times=times, seed=seed,
+                                   device=device, dtype=dtype):
+        squared = ((x - y) ** 2).sum(dim=1).cpu().numpy()
+        recorded.append(t)
+        means.append(float(squared.mean()))
+        errors.append(float(squared.std(ddof=1) / math.sqrt(n_paths)))
+    return CouplingResult(tuple(recorded), tuple(means), tuple(errors), n_paths, dt, seed, describe_device(device))

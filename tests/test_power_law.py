@@ -210,3 +210,14 @@ def test_stationary_second_moment_needs_eta_rho_below_2h():
     assert math.isclose(P.stationary_second_moment(1.0, 0.1, 1.0, 2.0), 0.1 / 1.8)
     with pytest.raises(ParameterError, match="eta\\*rho < 2h"):
         P.stationary_second_moment(1.0, 0.5, 1.0, 4.0)
+
+
+def test_simulate_states_of_brownian_motion():
+    # dX = dW from 0: Var X(1) = 1; 20 000 paths, z = 4.42 on the variance estimate (sd sqrt(2/n))
+    from numerics.coupling import simulate_states
+    from theory.domain import Interval
+    from theory.model import Model
+    model = Model("BM", (P.w,), sp.Matrix([0]), sp.Matrix([[1]]), Interval(-50, 50), (0,))
+    states = simulate_states(model, [0.0], n_paths=20_000, dt=0.01, times=[1.0], seed=2)
+    assert states[1.0].shape == (20_000, 1)
+    assert abs(float((states[1.0] ** 2).mean()) - 1) < 4.42 * math.sqrt(2 / 20_000)

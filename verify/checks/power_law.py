@@ -398,28 +398,14 @@ def meng_prop1(context: Context, params: dict) -> Finding:
 
 
 # ------------------------------------------------------------------------------ Monte Carlo
-def _simulate_positions(params: dict, seed: int, device, t_end: float):
-    """States of the 1-D power-law dynamic started at 0, Euler-Maruyama (Itô), at t_end and at params["checkpoints"].
-    Written out (not the exit engine) because these checks need positions at fixed times, with no boundary."""
-    import torch
+def _simulate_positions(params: dict, seed: int, device, times) -> dict:
+    """States of the 1-D power-law dynamic (the Model, Itô) from 0 at `times`, as 1-D arrays."""
+    from numerics.coupling import simulate_states
 
-    from numerics.device import resolve_device
-
-    device = resolve_device(device)
-    generator = torch.Generator(device=device).manual_seed(seed)
-    n, dt = params["n_paths"], params["dt"]
-    h_, eta_, s_, r_ = params["h"], params["eta"], params["sigma"], params["rho"]
-    x = torch.zeros(n, dtype=torch.float64, device=device)
-    checkpoints = {round(tc / dt) for tc in params.get("checkpoints", [])}
-    recorded = {}
-    for step in range(1, int(round(t_end / dt)) + 1):
-        z = torch.randn(n, generator=generator, device=device, dtype=torch.float64) * math.sqrt(dt)
-        x = x - h_ * x * dt + torch.sqrt(eta_ * (s_ + r_ * x * x)) * z
-        if step in checkpoints:
-            recorded[step * dt] = x.clone()
-    if not bool(torch.isfinite(x).all()):
-        raise FloatingPointError("non-finite paths: reduce dt")
-    return x, recorded
+    model = P.POWER_LAW.bind({k: sp.nsimplify(params[k]) for k in ("h", "eta", "sigma", "rho")} | {"r": 100})
+    states = simulate_states(model, [0.0], n_paths=params["n_paths"], dt=params["dt"], times=times, seed=seed,
+                             device=device)
+    return {t: x[:, 0] for t, x in states.items()}
 
 
 def stationary_histogram(context: Context, params: dict) -> Finding:
@@ -429,8 +415,7 @@ def stationary_histogram(context: Context, params: dict) -> Finding:
     alternative's bin masses is reported; it exceeds the test's critical value by far at these sizes."""
     from scipy import stats
 
-    x, _ = _simulate_positions(params, context.seed, context.device, params["t_end"])
-    samples = x.cpu().numpy()
+    samples = _simulate_positions(params, context.seed, context.device, [params["t_end"]])[params["t_end"]]
     h_, eta_, s_, r_ = params["h"], params["eta"], params["sigma"], params["rho"]
     exponents = {"Itô (derived) = chen.thm1_ii": -1 - h_ / (eta_ * r_), "meng.stationary_density": -h_ / (eta_ * r_)}
 
@@ -474,7 +459,7 @@ def stationary_histogram(context: Context, params: dict) -> Finding:
 def second_moment_curve(context: Context, params: dict) -> Finding:
     """E w_t^2 from w0 = 0 by Monte Carlo at several t, against the exact curve, Thm 4's power law with its proof's
     constant (meng.thm9_moment) and eq. 6.9."""
-    _, recorded = _simulate_positions(params, context.seed, context.device, max(params["checkpoints"]))
+    recorded = _simulate_positions(params, context.seed, context.device, params["checkpoints"])
     values = {P.h: params["h"], P.eta: params["eta"], P.sigma: params["sigma"], P.rho: params["rho"], P.w0: 0}
     exact = sp.lambdify(P.t, P.second_moment().result.subs(values), "math")
     proof = sp.lambdify(P.t, P.THM_9_MOMENT.rhs.subs(values), "mpmath")
@@ -482,7 +467,7 @@ def second_moment_curve(context: Context, params: dict) -> Finding:
     z = normal_quantile(1 - params["false_alarm"] / (2 * len(recorded)))
     rows, exact_ok = [], True
     for tc, x in sorted(recorded.items()):
-        sq = (x * x).cpu().numpy()
+        sq = x * x
         mean, se = float(sq.mean()), float(sq.std(ddof=1) / math.sqrt(len(sq)))
         # Euler bias of the second moment is O(dt) relative: allowed explicitly
         tol = z * se + params["euler_tolerance"] * exact(tc)
