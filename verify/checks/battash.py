@@ -537,7 +537,8 @@ def eq17_mc(context: Context, params: dict) -> Finding:
     log_ratios = [math.log(means[k + 1] / means[k]) for k in range(2)]
     log_ses = [math.hypot(ses[k] / means[k], ses[k + 1] / means[k + 1]) for k in range(2)]
     z = normal_quantile(1 - params["false_alarm"] / 4)
-    k_power = 1 + (a - 1) / a
+    one_parameter = {B.alpha_l: a, B.alpha_i: a, B.alpha_p: a}
+    k_power = float(B.EQ_17_SMALL_JUMP_POWER.subs(one_parameter))
     x1, x2, x3 = (eta ** k_power for eta in etas)
 
     def predicted_log_ratio(log_r1: float) -> float:
@@ -547,7 +548,7 @@ def eq17_mc(context: Context, params: dict) -> Finding:
 
     band = [predicted_log_ratio(log_ratios[0] + sign * z * log_ses[0]) for sign in (-1, 1)]
     slopes = [lr / math.log(etas[k + 1] / etas[k]) for k, lr in enumerate(log_ratios)]
-    derived = -(a - 1)
+    derived = -float(B.learning_rate_powers().result.subs(one_parameter))   # E ~ 1 / (denominator)
     tolerance = params["asymptotic_tolerance"]
     last_slope_se = log_ses[1] / abs(math.log(etas[2] / etas[1]))
     evidence = {"eta": etas, "mean exit time": means, "stderr": ses, "secant slopes": slopes,
