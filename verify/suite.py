@@ -15,7 +15,7 @@ SUITES = {
     "levy": "Lévy-driven escape: seeds 000/001 and the classical 1-D exit law",
     "power_law": "state-dependent (power-law) noise: seeds 002/004",
     "large_deviations": "Freidlin-Wentzell theory of SGD: seed 003, with a minimum-action solver",
-    "networks": "real networks on bundled data: gradient-noise tails (issue 6, first part)",
+    "networks": "real networks on bundled data: gradient-noise tails, escape times, covariance, sharpness, schedules",
 }
 
 _CHECKS: dict[str, Check] = {}
@@ -34,7 +34,8 @@ def register_check(check: Check) -> Check:
 def _load() -> None:
     # the check modules register on import
     from .checks import (battash, battash_between_jumps, kramers, large_deviations, levy,  # noqa: F401
-                         networks, power_law, power_law_four_basin)
+                         networks, networks_escape, networks_plsgd, networks_schedules,
+                         power_law, power_law_four_basin)
 
 
 def all_checks() -> list[Check]:
