@@ -108,6 +108,16 @@ def per_sample_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> 
     return torch.cat([g.reshape(x.shape[0], -1) for g in grads.values()], dim=1)
 
 
+def parameter_layers(model: nn.Module, indices) -> list[str]:
+    """The parameter tensor (e.g. '0.weight') that each index into the flattened parameter vector belongs to, in
+    the order of per_sample_gradients' columns."""
+    names, ends = zip(*[(name, value.numel()) for name, value in model.named_parameters()])
+    ends, indices = np.cumsum(ends), np.asarray(indices)
+    if indices.size and (indices.min() < 0 or indices.max() >= ends[-1]):
+        raise ParameterError("indices", indices.tolist(), f"[0, {ends[-1] - 1}]", "indices into the parameter vector")
+    return [names[int(np.searchsorted(ends, index, side="right"))] for index in np.asarray(indices)]
+
+
 def gradient_noise(per_sample: torch.Tensor, batch_size: int, n_batches: int, parameters: np.ndarray,
                    seed: int) -> np.ndarray:
     """(n_batches, len(parameters)) noise g_batch - g_full for random mini-batches drawn without replacement within a
@@ -176,3 +186,155 @@ def gd_steps_batched(models: list[nn.Module], x: torch.Tensor, y: torch.Tensor, 
         gradients = batched_grad(params, buffers)
         params = {k: params[k] - lr * gradients[k] for k in params}
     return params
+
+
+@dataclass(frozen=True)
+class EscapeRun:
+    """Escape times of SGD from a trained minimum (000 appendix A.4): `steps[r]` is the first iteration of run r at
+    which the full-batch loss exceeds the minimum's by `delta_loss` (inf where the run had not escaped by
+    `max_steps`: censored, never dropped)."""
+
+    steps: np.ndarray
+    lr: float
+    batch_size: int
+    delta_loss: float
+    minimum_loss: float
+    max_steps: int
+    seed: int
+    #: Tr of the per-sample gradient covariance at the minimum and, averaged over escaped runs, on the boundary
+    #: L = L(w*) + delta_loss where the segment from w* to the run's exit point crosses it (the exit overshoots)
+    trace_at_minimum: float
+    trace_at_boundary: float
+    seconds: float
+
+    @property
+    def n_censored(self) -> int:
+        return int(np.count_nonzero(~np.isfinite(self.steps)))
+
+
+def _gradient_trace(model: nn.Module, params: dict, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Tr Cov_i(grad l_i) at each of the stacked parameter sets (runs, ...) -> (runs,): the state-dependent diffusion
+    D(w) of the SGD noise up to the factor 1/B (002 eq. 10 takes it as mu l(w) + sigma along the escape)."""
+    def loss(p, xi, yi):
+        return nn.functional.cross_entropy(functional_call(model, p, (xi.unsqueeze(0),)), yi.unsqueeze(0))
+    per_sample = vmap(vmap(grad(loss), in_dims=(None, 0, 0)), in_dims=(0, None, None))(params, x, y)
+    flat = torch.cat([g.flatten(start_dim=2) for g in per_sample.values()], dim=2)
+    return ((flat - flat.mean(dim=1, keepdim=True)) ** 2).sum(dim=2).mean(dim=1)
+
+
+def sgd_escape_times(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, batch_size: int,
+                     delta_loss: float, runs: int, max_steps: int, seed: int, first_run: int = 0) -> EscapeRun:
+    """000 sec. 5 / appendix A.4: from the trained minimum `model`, run `runs` independent SGD chains (batch size
+    `batch_size`, mini-batches drawn without replacement within a batch) and record the first iteration at which the
+    full-batch loss exceeds L(w*) + delta_loss. The runs are one batched model (stacked parameters, vmap over runs);
+    escaped runs are dropped from the batch (compaction), so the cost falls as they leave. Run r draws its
+    mini-batches from its own generator (spawned from `seed`), so it is the same run batched or alone
+    (`runs=1, first_run=r`)."""
+    import time
+
+    n = x.shape[0]
+    for name, value, valid in (("lr", lr, lr > 0), ("batch_size", batch_size, 1 <= batch_size <= n),
+                               ("delta_loss", delta_loss, delta_loss > 0), ("runs", runs, runs >= 1),
+                               ("max_steps", max_steps, max_steps >= 1)):
+        if not valid:
+            raise ParameterError(name, value, "positive (batch_size at most the data size)", "the escape experiment")
+    started = time.perf_counter()
+    generators = [torch.Generator().manual_seed(int(state))
+                  for state in np.random.SeedSequence(seed).generate_state(first_run + runs)[first_run:]]
+    minimum = {k: v.detach() for k, v in model.named_parameters()}
+
+    def loss(p, xb, yb):
+        return nn.functional.cross_entropy(functional_call(model, p, (xb,)), yb)
+    batched_grad = vmap(grad(loss), in_dims=(0, 0, 0))
+    batched_loss = vmap(loss, in_dims=(0, None, None))
+    with torch.no_grad():
+        minimum_loss = float(loss(minimum, x, y))
+    params = {k: v.unsqueeze(0).repeat(runs, *([1] * v.dim())) for k, v in minimum.items()}
+    alive = torch.arange(runs)
+    steps = np.full(runs, np.inf)
+    exit_params = []
+    for step in range(1, max_steps + 1):
+        rows = torch.stack([torch.rand(n, generator=generators[r]).topk(batch_size).indices for r in alive.tolist()])
+        gradients = batched_grad(params, x[rows], y[rows])
+        params = {k: params[k] - lr * gradients[k] for k in params}
+        with torch.no_grad():
+            escaped = batched_loss(params, x, y) > minimum_loss + delta_loss
+        if escaped.any():
+            steps[alive[escaped].numpy()] = step
+            exit_params.append({k: v[escaped] for k, v in params.items()})
+            keep = ~escaped
+            alive, params = alive[keep], {k: v[keep] for k, v in params.items()}
+            if alive.numel() == 0:
+                break
+    with torch.no_grad():
+        trace_minimum = float(_gradient_trace(model, {k: v.unsqueeze(0) for k, v in minimum.items()}, x, y)[0])
+        trace_boundary = math.nan
+        if exit_params:
+            at_exit = {k: torch.cat([e[k] for e in exit_params]) for k in minimum}
+            on_boundary = _boundary_crossing(batched_loss, minimum, at_exit, x, y, minimum_loss + delta_loss)
+            trace_boundary = float(_gradient_trace(model, on_boundary, x, y).mean())
+    return EscapeRun(steps, lr, batch_size, delta_loss, minimum_loss, max_steps, seed, trace_minimum, trace_boundary,
+                     time.perf_counter() - started)
+
+
+def _boundary_crossing(batched_loss, minimum: dict, exits: dict, x, y, level: float, iterations: int = 40) -> dict:
+    """Per run, a point w* + t (w_exit - w*) with loss = level, by bisection on t in [0, 1] (loss(0) < level <
+    loss(1), so a crossing exists; the loss need not be monotone along the segment, any crossing is a boundary point)."""
+    runs = next(iter(exits.values())).shape[0]
+    low, high = torch.zeros(runs, dtype=torch.float64), torch.ones(runs, dtype=torch.float64)
+
+    def point(t):
+        return {k: minimum[k] + t.view(-1, *([1] * minimum[k].dim())).to(minimum[k].dtype) * (exits[k] - minimum[k])
+                for k in minimum}
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        above = batched_loss(point(middle), x, y) > level
+        high, low = torch.where(above, middle, high), torch.where(above, low, middle)
+    return point(high)
+
+
+def fit_escape_forms(lrs: np.ndarray, means: np.ndarray, stderrs: np.ndarray, forms: dict, fixed: dict) -> dict:
+    """Weighted least squares of ln(mean escape time) against each form's ln T(eta; c, q) (forms as returned by
+    theory.networks.escape_time_forms, `fixed` the measured constants such as R). Weights: the delta-method
+    standard error of ln(mean), SE/mean. Returns per form the fitted parameters with their standard errors, chi^2,
+    degrees of freedom and the chi^2 goodness-of-fit p-value."""
+    import sympy as sp
+    from scipy import optimize
+    from scipy.stats import chi2
+
+    lrs, means, stderrs = (np.asarray(a, dtype=float) for a in (lrs, means, stderrs))
+    if lrs.size < 3 or np.any(means <= 0) or np.any(stderrs <= 0):
+        raise ParameterError("escape means", means.tolist(), "at least 3 learning rates with positive means and SEs",
+                             "the fit of the escape-time forms")
+    log_mean, log_se = np.log(means), stderrs / means
+    fits = {}
+    for name, (expression, (c, rate), source) in forms.items():
+        eta_sym = next(s for s in expression.free_symbols if s.name == "eta")
+        log_c = sp.Symbol("log_c")
+        log_form = sp.expand_log(sp.log(expression.subs(fixed).subs(c, sp.exp(log_c))), force=True)
+        function = sp.lambdify((eta_sym, log_c, rate), log_form, "numpy")
+        # start: the Kramers-type forms are linear in 1/eta, the Lévy form in ln eta (two-point slope)
+        slope = np.polyfit(1 / lrs, log_mean + np.log(lrs), 1)[0]
+        if rate.name == "p":
+            start, bounds = (log_mean.mean(), -np.polyfit(np.log(lrs), log_mean, 1)[0]), ([-np.inf, -np.inf], np.inf)
+        elif rate.name == "k":
+            start, bounds = (log_mean.mean(), slope), ([-np.inf, -np.inf], np.inf)
+        else:   # power law: k ~ 2 ln R / mu near eta mu << 4; mu must keep eta mu < 4 over the sweep
+            ceiling = 4 / lrs.max() * (1 - 1e-9)
+            start = (log_mean.mean(), min(2 * np.log(float(fixed[sp.Symbol("R", positive=True)])) / max(slope, 1e-9),
+                                         ceiling / 2))
+            bounds = ([-np.inf, 1e-12], [np.inf, ceiling])
+        start = (start[0] - np.mean(function(lrs, 0.0, start[1])), start[1])
+        try:
+            values, covariance = optimize.curve_fit(function, lrs, log_mean, p0=start, sigma=log_se,
+                                                    absolute_sigma=True, bounds=bounds, maxfev=20000)
+        except RuntimeError as error:   # no convergence: reported as such, the form scores nothing
+            fits[name] = {"source": source, "error": str(error)}
+            continue
+        residual = (log_mean - function(lrs, *values)) / log_se
+        chi_squared, dof = float(residual @ residual), lrs.size - 2
+        fits[name] = {"source": source, "c": float(np.exp(values[0])), rate.name: float(values[1]),
+                      f"SE {rate.name}": float(np.sqrt(covariance[1, 1])), "chi2": chi_squared, "dof": dof,
+                      "p-value (chi2 goodness of fit)": float(chi2.sf(chi_squared, dof)),
+                      "fitted means": np.exp(function(lrs, *values)).tolist()}
+    return fits
