@@ -92,3 +92,11 @@ def test_load_table_reads_csv_and_odds_mat(tmp_path):
     assert x.shape == (4, 3) and y.tolist() == [0, 1, 0, 1]
     with pytest.raises(ParameterError, match="path"):
         N.load_table(tmp_path / "missing.csv")
+
+
+def test_parameter_layers_follow_the_flattened_order():
+    model = N.three_layer_mlp(30, 4, 2, 0)      # 0.weight 120, 0.bias 4, 2.weight 16, 2.bias 4, 4.weight 8, 4.bias 2
+    assert N.parameter_layers(model, [0, 119, 120, 124, 140, 144, 153]) == [
+        "0.weight", "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]
+    with pytest.raises(ParameterError):
+        N.parameter_layers(model, [154])

@@ -81,6 +81,19 @@ def sgn_fit(context: Context, params: dict) -> Finding:
                                                             scale=N.stable_scale(sample, shared)).pdf, params["bins"])
         rows.append({"parameter": int(chosen[i]), "alpha": float(alphas[i]), "SSE Gauss": gauss,
                      "SSE SaS const alpha": const, "SSE SaS": sas})
+    layers = N.parameter_layers(trained.model, chosen)
+    alpha_by_layer = {layer: [float(a) for a, l in zip(alphas, layers) if l == layer] for layer in dict.fromkeys(layers)}
+    order = np.argsort(alphas)
+    examples = []
+    for i in (order[0], order[len(order) // 2], order[-1]):     # heaviest, median and lightest tail
+        sample = noise[:, i]
+        low, high = np.quantile(sample, [0.005, 0.995])
+        density, edges = np.histogram(sample, bins=params["bins"], range=(low, high), density=True)
+        own = float(np.clip(alphas[i], 0.1, 2.0))
+        examples.append({"parameter": int(chosen[i]), "layer": layers[i], "alpha": float(alphas[i]),
+                         "density": density.tolist(), "edges": edges.tolist(),
+                         "gauss": [float(sample.mean()), float(sample.std())],
+                         "sas": [own, float(np.median(sample)), N.stable_scale(sample, own)]})
     better = sum(r["SSE SaS"] < r["SSE Gauss"] for r in rows)
     test = stats.binomtest(better, len(rows), 0.5)
     means = {k: float(np.mean([r[k] for r in rows])) for k in ("SSE Gauss", "SSE SaS const alpha", "SSE SaS")}
@@ -93,6 +106,7 @@ def sgn_fit(context: Context, params: dict) -> Finding:
                 "alpha percentiles (5, 25, 50, 75, 95)": np.percentile(alphas, [5, 25, 50, 75, 95]).tolist(),
                 "mean SSE": means, "parameters where SaS fits better": f"{better} / {len(rows)}",
                 "sign test p-value (two-sided)": float(test.pvalue), "rows (first 10)": rows[:10],
+                "alpha by layer (000 Fig. 8)": alpha_by_layer, "examples (heaviest, median, lightest tail)": examples,
                 "false alarm": params["false_alarm"]}
     if not trained.reached:
         return Finding(Verdict.INCONCLUSIVE, "the A.4 minimum criterion was not reached", evidence)
@@ -109,11 +123,42 @@ register_check(Check("networks.tail_estimators", ("battash.sgn_fit",), "montecar
                      "alpha estimators on synthetic SaS samples of known alpha (bias, spread)", tail_estimators,
                      params={"alphas": [0.8, 1.2, 1.5, 1.8, 1.95], "samples": 2000, "repetitions": 40},
                      suites=SUITES, seed=61))
+def plot_sgn(outcome):
+    """000 Fig. 1 and Fig. 8: gradient-noise histograms with the fitted Gauss and SaS densities, and alpha per
+    parameter grouped by layer."""
+    import matplotlib.pyplot as plt
+
+    evidence = outcome.evidence
+    examples = evidence.get("examples (heaviest, median, lightest tail)", [])
+    fig, axes = plt.subplots(1, len(examples) + 1, figsize=(4 * (len(examples) + 1), 3.5))
+    for ax, example in zip(axes, examples):
+        edges = np.array(example["edges"])
+        centres = (edges[1:] + edges[:-1]) / 2
+        fine = np.linspace(edges[0], edges[-1], 300)
+        ax.bar(centres, example["density"], width=np.diff(edges), color="0.8", label="gradient noise")
+        ax.plot(fine, stats.norm(*example["gauss"]).pdf(fine), "--", label="Gauss")
+        alpha, loc, scale = example["sas"]
+        ax.plot(fine, stats.levy_stable(alpha, 0.0, loc=loc, scale=scale).pdf(fine), "-", label=f"SaS alpha {alpha:.2f}")
+        positive = [d for d in example["density"] if d > 0]
+        # log density: the tails, where Gauss and SaS differ, are invisible on a linear axis
+        ax.set(title=f"parameter {example['parameter']} ({example['layer']})", xlabel="g_batch - g_full",
+               yscale="log", ylim=(min(positive) / 3, max(positive) * 3))
+        ax.legend(fontsize=7)
+    by_layer = evidence.get("alpha by layer (000 Fig. 8)", {})
+    for position, (layer, values) in enumerate(by_layer.items()):
+        jitter = np.random.default_rng(position).uniform(-0.15, 0.15, len(values))
+        axes[-1].plot(position + jitter, values, "o", alpha=0.6)
+    axes[-1].set(xticks=range(len(by_layer)), xticklabels=list(by_layer), ylabel="alpha (block-sum)",
+                 title="alpha per parameter (000 Fig. 8)")
+    fig.tight_layout()
+    return fig
+
+
 register_check(Check("networks.sgn_breast_cancer", ("battash.sgn_fit",), "experiment",
                      "gradient noise of a trained MLP on breast cancer Wisconsin: Gauss vs SaS fitting error",
                      sgn_fit, params={"width": 32, "lr": 0.1, "max_iterations": 8000, "batch_size": 8,
                                       "batches": 2000, "parameters": 100, "bins": 40, "false_alarm": 1e-3},
-                     suites=SUITES, seed=62))
+                     suites=SUITES, seed=62, plot=plot_sgn))
 
 
 def covariance_distance(context: Context, params: dict) -> Finding:
