@@ -157,6 +157,72 @@ def verify(suite, only, device, seed, json_path, markdown_path, fail_on, progres
         sys.exit(1)
 
 
+# ------------------------------------------------------------------------------ sweep
+def _sweep_value(text: str):
+    """A grid value as typed: an int, else a float, else the string itself."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+@main.command()
+@click.argument("name")
+@click.option("--grid", "grid_items", multiple=True, metavar="PARAM=V1,V2,...",
+              help="replace one axis of the default grid (repeatable), e.g. --grid D=0.25,0.5 --grid replicate=0,1,2")
+@click.option("--paths", type=int, default=None, help="Monte Carlo paths per cell (default: the sweep's)")
+@click.option("--seed", default=0, show_default=True, help="base seed; each cell derives its own from it")
+@click.option("--backend", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); without it --backend dask starts a local cluster")
+@click.option("--workers", default=1, show_default=True, help="local processes, or workers of a local Dask cluster")
+@click.option("--checkpoint", type=click.Path(file_okay=False), default=None,
+              help="directory of finished cells: a rerun resumes from it instead of recomputing them")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the table as JSON here")
+@click.option("--progress/--no-progress", default=None, help="progress bar (default: when on a terminal)")
+def sweep(name, grid_items, paths, seed, backend, scheduler, workers, checkpoint, json_path, progress) -> None:
+    """Run the named parameter sweep NAME (kramers: Monte Carlo vs exact mean exit time over D and replicates)."""
+    import json
+    import time
+
+    from numerics.sweep import NAMED_SWEEPS, DaskExecutor, LocalExecutor, Sweep, run_sweep
+
+    if name not in NAMED_SWEEPS:
+        from theory.errors import UnknownIdError
+
+        raise UnknownIdError("sweep", name, sorted(NAMED_SWEEPS))
+    function, grid, fixed, _ = NAMED_SWEEPS[name]
+    grid, fixed = dict(grid), dict(fixed)
+    for item in grid_items:
+        parameter, _, values = item.partition("=")
+        if not parameter or not values:
+            raise UserInputError(f"--grid {item!r}: write PARAM=V1,V2,... (e.g. D=0.25,0.5)")
+        grid[parameter.strip()] = [_sweep_value(v.strip()) for v in values.split(",")]
+    if paths is not None:
+        fixed["n_paths"] = paths
+    if scheduler and backend != "dask":
+        raise UserInputError("--scheduler needs --backend dask")
+    plan = Sweep(function, grid, seed=seed, fixed=fixed)
+    executor = DaskExecutor(scheduler, workers=workers) if backend == "dask" else LocalExecutor(workers)
+    started = time.perf_counter()
+    with executor:
+        result = run_sweep(plan, executor, checkpoint=checkpoint,
+                           progress=sys.stderr.isatty() if progress is None else progress)
+    table = Table(*(n for n in result.names if n != "seed"), title=f"sweep {name} ({plan.name})")
+    for row in result.rows:
+        table.add_row(*(f"{row.get(n):.6g}" if isinstance(row.get(n), float) else str(row.get(n))
+                        for n in result.names if n != "seed"))
+    console.print(table)
+    console.print(f"{len(result)} cells on {result.executor} in {time.perf_counter() - started:.1f} s: "
+                  f"{result.computed} computed, {result.loaded} loaded from the checkpoint", highlight=False)
+    if json_path:
+        Path(json_path).write_text(json.dumps({"sweep": name, "fingerprint": plan.fingerprint,
+                                               "executor": result.executor, "rows": result.rows}, indent=1))
+        console.print(f"JSON table: {json_path}")
+
+
 # ------------------------------------------------------------------------------ notebook
 @main.command()
 @click.argument("target")
