@@ -80,40 +80,163 @@ def show(claim_id: str, latex: bool, steps: bool) -> None:
 # ------------------------------------------------------------------------------ derive
 @main.group()
 def derive() -> None:
-    """Derive limits of claims and compare claims."""
+    """Derive limits of claims, compare claims, and check a claim (a user's too) against limits and simulation."""
+
+
+def _claim_and_rest(arguments: tuple, rest: int, expression: str | None, context: str | None, usage: str):
+    """(claim, remaining arguments): the claim is the first argument (a claim id) or, with --expr, the user's
+    claim about --model (theory.user_claim), in which case all arguments are the remaining ones."""
+    from theory.user_claim import user_claim
+
+    if expression is None and context is not None:
+        raise UserInputError("--model needs --expr (the right-hand side of the claim about that model)")
+    if expression is not None:
+        if context is None:
+            raise UserInputError("--expr needs --model: a model id (e.g. kramers.DOUBLE_WELL) or a claim id")
+        claim, given = user_claim(expression, model=context), arguments
+    else:
+        claim, given = (get_claim(arguments[0]), arguments[1:]) if arguments else (None, ())
+    if claim is None or len(given) != rest:
+        raise UserInputError(f"usage: {usage}")
+    return claim, given
 
 
 @derive.command("limit")
-@click.argument("claim_id")
-@click.argument("symbol")
-@click.argument("value")
+@click.argument("arguments", nargs=-1, metavar="[CLAIM_ID] SYMBOL VALUE")
+@click.option("--expr", "expression", default=None, help="a user's claim (its right-hand side) instead of CLAIM_ID")
+@click.option("--model", "context", default=None, help="with --expr: the model id (kramers.DOUBLE_WELL) or claim id "
+              "whose symbols it uses")
 @click.option("--direction", type=click.Choice(["+", "-", "+-"]), default="+-", show_default=True,
               help="side of the limit (ignored at infinity)")
 @click.option("--latex", is_flag=True)
-def derive_limit(claim_id: str, symbol: str, value: str, direction: str, latex: bool) -> None:
-    """The limit of CLAIM_ID's right-hand side as SYMBOL -> VALUE (e.g. `c 0`, `D oo`)."""
-    claim = get_claim(claim_id)
-    try:
-        target = sp.sympify(value)
-    except (sp.SympifyError, SyntaxError):
-        raise UserInputError(f"cannot read the limit value {value!r}: use a number, oo, -oo or a SymPy expression")
+@click.option("--steps", is_flag=True, help="print the derivation steps first")
+def derive_limit(arguments: tuple, expression, context, direction: str, latex: bool, steps: bool) -> None:
+    """The limit of CLAIM_ID's right-hand side as SYMBOL -> VALUE (e.g. `c 0`, `D oo`); with --expr and --model,
+    of a user's claim (`--expr "exp(1/(4*D))*D" --model kramers.DOUBLE_WELL D oo`)."""
+    from theory.user_claim import context_symbols, parse_expression
+
+    claim, (symbol, value) = _claim_and_rest(arguments, 2, expression, context,
+                                             "escape derive limit CLAIM_ID SYMBOL VALUE, or "
+                                             "escape derive limit --expr EXPR --model MODEL SYMBOL VALUE")
+    try:  # read by the restricted parser: the value is never evaluated as Python
+        target = parse_expression(value, context_symbols(claim=claim))
+    except UserInputError as error:
+        raise UserInputError(f"cannot read the limit value {value!r}: use a number, oo, -oo or a SymPy "
+                             f"expression ({error})") from None
     limited = claim.limit(symbol, target, direction)
+    if steps:
+        click.echo(limited.derivation.render(latex) + "\n")
     click.echo(sp.latex(limited.rhs) if latex else sp.pretty(limited.rhs))
     if not latex:
         click.echo(f"\n{sp.sstr(limited.rhs)}")
 
 
 @derive.command("compare")
-@click.argument("claim_a")
-@click.argument("claim_b")
-def derive_compare(claim_a: str, claim_b: str) -> None:
-    """Simplified difference and ratio of two claims' right-hand sides, and whether they are identical."""
-    a, b = get_claim(claim_a), get_claim(claim_b)
+@click.argument("arguments", nargs=-1, metavar="[CLAIM_A] CLAIM_B")
+@click.option("--expr", "expression", default=None, help="a user's claim (its right-hand side) instead of CLAIM_A")
+@click.option("--model", "context", default=None, help="with --expr: the model id (kramers.DOUBLE_WELL) or claim id "
+              "whose symbols it uses")
+def derive_compare(arguments: tuple, expression, context) -> None:
+    """Simplified difference and ratio of two claims' right-hand sides, and whether they are identical; with
+    --expr and --model, of a user's claim against CLAIM_B."""
+    a, (claim_b,) = _claim_and_rest(arguments, 1, expression, context,
+                                    "escape derive compare CLAIM_A CLAIM_B, or "
+                                    "escape derive compare --expr EXPR --model MODEL CLAIM_B")
+    claim_a, b = a.id, get_claim(claim_b)
     comparison = a.compare(b)
     click.echo(f"difference ({claim_a} - {claim_b}):\n{sp.pretty(comparison.difference)}\n")
     click.echo(f"ratio ({claim_a} / {claim_b}):\n{sp.pretty(comparison.ratio)}\n")
     verdict = "identical" if comparison.identical else "different"
     click.echo(f"{verdict} (decided by {comparison.identity.decided_by})")
+
+
+def _assignments(items: tuple, option: str) -> dict:
+    pairs = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UserInputError(f"{option} {item!r}: write NAME=VALUE")
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+@derive.command("check")
+@click.argument("claim_id", required=False)
+@click.option("--expr", "expression", default=None, help="the right-hand side of a user's claim (instead of CLAIM_ID)")
+@click.option("--model", "context", default=None,
+              help="with --expr: a model id (kramers.DOUBLE_WELL) or a claim id the new claim revises (it takes "
+                   "that claim's symbols, left-hand side, relation and model)")
+@click.option("--lhs", default=None, help="with --expr: the left-hand side's name (default: the claim's, else tau)")
+@click.option("--relation", type=click.Choice(["=", "<=", ">=", "~"]), default=None,
+              help="with --expr: default the revised claim's, else '='")
+@click.option("--limit-of", nargs=3, default=None, metavar="PARENT SYMBOL VALUE",
+              help="check that the claim equals lim SYMBOL -> VALUE of the claim PARENT")
+@click.option("--define", "definitions", multiple=True, metavar="NAME=EXPR",
+              help="with --limit-of: substitute a symbol the parent keeps for a defined quantity (repeatable)")
+@click.option("--leading-order", nargs=3, default=None, metavar="CLAIM SYMBOL VALUE",
+              help="check that claim / CLAIM -> 1 as SYMBOL -> VALUE")
+@click.option("--direction", type=click.Choice(["+", "-", "+-"]), default=None,
+              help="side of the limits (default: one-sided at the end of a symbol's range, e.g. D -> 0+)")
+@click.option("--at", "at_items", multiple=True, metavar="NAME=VALUE",
+              help="check the claim, as the mean exit time of its model, at these parameter values (repeatable)")
+@click.option("--method", "methods", multiple=True, type=click.Choice(["montecarlo", "quadrature"]),
+              help="with --at: how (repeatable; default montecarlo)")
+@click.option("--paths", "n_paths", default=20_000, show_default=True, help="Monte Carlo paths")
+@click.option("--dt", default=0.01, show_default=True, help="Euler-Maruyama step")
+@click.option("--max-time", type=float, default=None, help="simulation horizon (default: 50 x the claim's value)")
+@click.option("--tolerance", default=0.0, show_default=True,
+              help="relative error the claim itself neglects (e.g. an asymptotic formula at finite D), stated")
+@click.option("--false-alarm", default=1e-4, show_default=True,
+              help="probability that Monte Carlo refutes a true claim")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the outcomes as JSON here")
+def derive_check(claim_id, expression, context, lhs, relation, limit_of, definitions, leading_order, direction,
+                 at_items, methods, n_paths, dt, max_time, tolerance, false_alarm, seed, device, json_path) -> None:
+    """Check a claim (CLAIM_ID, or a user's claim given by --expr and --model) against a parent's limit, a
+    reference to leading order, and its model by Monte Carlo or quadrature (verify.user_check). Exit code 1
+    when a check ends in ERROR; a REFUTED claim is a finding (0)."""
+    import json
+
+    from theory.user_claim import user_claim
+    from verify.outcome import Verdict
+    from verify.user_check import run_checks, user_checks
+
+    if expression is not None:
+        if claim_id is not None or context is None:
+            raise UserInputError("give either CLAIM_ID or --expr with --model (a model id or a claim id)")
+        claim = user_claim(expression, model=context, lhs=lhs, relation=relation)
+    elif claim_id is None or context is not None or lhs is not None or relation is not None:
+        raise UserInputError("give either CLAIM_ID, or --expr EXPR --model MODEL (--lhs and --relation go with --expr)")
+    else:
+        claim = get_claim(claim_id)
+    at = _assignments(at_items, "--at") if at_items else None
+    if at is not None and "montecarlo" in (methods or ("montecarlo",)):
+        from numerics.device import resolve_device
+
+        resolve_device(device)  # an unknown device is a usage error, not an ERROR outcome
+    checks = user_checks(claim, limit_of=limit_of, leading_order=leading_order, at=at,
+                         methods=methods or ("montecarlo",), definitions=list(definitions), direction=direction,
+                         n_paths=n_paths, dt=dt, max_time=max_time, tolerance=tolerance, false_alarm=false_alarm)
+    click.echo(str(claim))
+    if claim.derivation is not None:
+        click.echo("\nderivation:\n" + claim.derivation.render())
+    outcomes = run_checks(claim, checks, seed=seed, device=device)
+    for outcome in outcomes:
+        click.echo(f"\n{outcome.verdict.value:>12}  {outcome.check} ({outcome.seconds:.1f} s)\n  {outcome.summary}")
+        for key in ("difference", "derived", "limit of the ratio", "interval", "allowed gap", "exact / claim",
+                    "confidence"):
+            if key in outcome.evidence:
+                click.echo(f"  {key}: {outcome.evidence[key]}")
+        if outcome.correction:
+            click.echo(f"  derived replacement: {outcome.correction['text']}")
+        if "derivation" in outcome.evidence:  # the steps of the derived limit, as `escape show` prints them
+            click.echo("  derivation:\n    " + outcome.evidence["derivation"].replace("\n", "\n    "))
+    if json_path:
+        Path(json_path).write_text(json.dumps([o.to_json() for o in outcomes], indent=1))
+        click.echo(f"\nJSON: {json_path}")
+    if any(o.verdict is Verdict.ERROR for o in outcomes):
+        sys.exit(1)
 
 
 # ------------------------------------------------------------------------------ verify
@@ -124,10 +247,12 @@ def derive_compare(claim_a: str, claim_b: str) -> None:
 @click.option("--seed", default=0, show_default=True, help="base seed of checks that do not fix their own")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the JSON report here")
 @click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False), help="write the Markdown report here")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="write the self-contained HTML report (plots embedded) here")
 @click.option("--fail-on", type=click.Choice(["error", "refuted"]), default="error", show_default=True,
               help="exit 1 on ERROR outcomes only, or on REFUTED ones too")
 @click.option("--progress/--no-progress", default=None, help="progress bars (default: when on a terminal)")
-def verify(suite, only, device, seed, json_path, markdown_path, fail_on, progress) -> None:
+def verify(suite, only, device, seed, json_path, markdown_path, html_path, fail_on, progress) -> None:
     """Run a suite of checks and report a verdict per claim."""
     from verify.outcome import Verdict
     from verify.report import write_json, write_markdown
@@ -152,9 +277,28 @@ def verify(suite, only, device, seed, json_path, markdown_path, fail_on, progres
         console.print(f"JSON report: {write_json(report, json_path)}")
     if markdown_path:
         console.print(f"Markdown report: {write_markdown(report, markdown_path)}")
+    if html_path:
+        from verify.html_report import write_html
+
+        console.print(f"HTML report: {write_html(report, html_path)}")
     failing = {Verdict.ERROR} | ({Verdict.REFUTED} if fail_on == "refuted" else set())
     if any(o.verdict in failing for o in report.outcomes):
         sys.exit(1)
+
+
+@main.command()
+@click.option("--from", "report_path", default="reports/full.json", show_default=True,
+              type=click.Path(dir_okay=False), help="the JSON report of the last run (absent: every verdict 'not run')")
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False),
+              help="write the Markdown here (default: standard output)")
+def catalogue(report_path: str, output_path: str | None) -> None:
+    """Every encoded claim with its source and its verdict from the last run, as Markdown."""
+    from verify.catalogue import render_catalogue, write_catalogue
+
+    if output_path:
+        click.echo(f"catalogue: {write_catalogue(report_path, output_path)}")
+    else:
+        click.echo(render_catalogue(report_path), nl=False)
 
 
 # ------------------------------------------------------------------------------ sweep

@@ -1,10 +1,13 @@
-"""Reports of a suite run: JSON (schema in the foundation issue) and Markdown."""
+"""Reports of a suite run: JSON (schema in the foundation issue), Markdown (here) and HTML (html_report.py)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from theory.errors import UserInputError
+
+from .outcome import Outcome, Verdict
 from .runner import Report
 
 
@@ -13,6 +16,56 @@ def write_json(report: Report, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report.to_json(), indent=2, allow_nan=False) + "\n")
     return path
+
+
+def read_json(path: str | Path) -> Report:
+    """A report written by `write_json`, read back (for the catalogue, or to re-render it as HTML)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+        outcomes = [Outcome(**{**o, "verdict": Verdict(o["verdict"])}) for o in data["outcomes"]]
+        return Report(data["suite"], data["started"], float(data["seconds"]), data["device"], data["versions"],
+                      outcomes, only=data.get("only"))
+    except FileNotFoundError:
+        raise UserInputError(f"no report at {path}: run `escape verify --json {path}` first") from None
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise UserInputError(f"{path} is not a JSON report of `escape verify` ({type(error).__name__}: {error})") \
+            from None
+
+
+#: how the verdicts of several checks of one claim combine: a refutation by any check stands (DESIGN.md: REFUTED
+#: needs strong evidence, which each check states); then an error, then an open question; VERIFIED only if all agree
+_VERDICT_PRECEDENCE = (Verdict.REFUTED, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.VERIFIED)
+
+
+def outcome_claims(outcome: Outcome) -> list[str]:
+    """The claim ids an outcome is about (Outcome.claim joins them with ', ')."""
+    return [c.strip() for c in outcome.claim.split(",") if c.strip()]
+
+
+def outcomes_by_claim(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
+    """Claim id -> the outcomes of every check that names it, in run order; claims in order of first appearance."""
+    grouped: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        for claim_id in outcome_claims(outcome):
+            grouped.setdefault(claim_id, []).append(outcome)
+    return grouped
+
+
+def deciding_outcomes(claim_id: str, outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes that decide a claim's verdict: those of checks that name it first (the claim they test; later
+    claims are the parent or comparison it is tested against), or all of them where no check names it first."""
+    primary = [o for o in outcomes if outcome_claims(o)[:1] == [claim_id]]
+    return primary or list(outcomes)
+
+
+def claim_verdict(claim_id: str, outcomes: list[Outcome]) -> Verdict:
+    """One verdict for a claim from its checks' outcomes: among the deciding ones, precedence REFUTED > ERROR >
+    INCONCLUSIVE > VERIFIED. Reports list every check's own verdict beside it."""
+    deciding = deciding_outcomes(claim_id, outcomes)
+    if not deciding:
+        raise ValueError(f"claim {claim_id}: a verdict needs at least one outcome")
+    return next(v for v in _VERDICT_PRECEDENCE if any(o.verdict is v for o in deciding))
 
 
 def _cell(text) -> str:

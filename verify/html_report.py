@@ -1,0 +1,413 @@
+"""The HTML report of a suite run: one self-contained page (no script, no external resource).
+
+What it shows (issue 8, "Report"): a summary table with one row per claim that the run checked (id, paper,
+theorem/equation, the claim's verdict, its key number with its uncertainty), then one section per paper (seed
+file), and under each claim the outcome of every check that names it. For a REFUTED claim it shows the stated
+formula (MathML from the claim's SymPy equation, its LaTeX beside it as text), the toolkit's derived replacement
+(the Finding's `correction`) and the check's evidence plot (the Check's `plot`, embedded as a base64 PNG data URI).
+
+The key number of a check: a check may name it in its evidence as
+``evidence["key number"] = {"name": ..., "value": ..., "uncertainty": ...}``; otherwise it is read from the
+evidence by naming convention (a value followed by its ``stderr`` / ``uncertainty`` / confidence interval, a
+p-value, or the exact symbolic difference), and where none is found the cell says so rather than guessing.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import re
+from pathlib import Path
+
+import sympy as sp
+
+from theory import get_claim
+from theory.claim import Claim
+from theory.errors import UnknownIdError
+
+from .outcome import Outcome, Verdict
+from .report import claim_verdict, deciding_outcomes, outcomes_by_claim
+from .runner import Report
+
+#: the seed files and the papers they hold (../shared/seeds/INDEX.md), for the section headings
+SEED_PAPERS = {
+    "000_6ac092e84b589a62.txt": "Battash & Lindenbaum, \"Revisiting the Noise Model of Stochastic Gradient Descent\""
+                                " (conference version, with appendices)",
+    "001_8289d68cf3bd5d68.txt": "Battash & Lindenbaum, same paper, journal-review version",
+    "002_0bd15634cbfb0ce4.txt": "Meng, Gong, Chen, Ma, Liu, \"Dynamic of Stochastic Gradient Descent with "
+                                "State-Dependent Noise\"",
+    "003_363d0c39ed306341.txt": "Ibayashi & Imaizumi, \"Exponential Escape Efficiency of SGD from Sharp Minima in "
+                                "Non-Stationary Regime\"",
+    "004_f9c6c18a0b16f13c.txt": "Chen, Du, Ma, Meng, \"Power-law dynamic arising from machine learning\"",
+}
+
+_COLOURS = {"VERIFIED": "#1a7f37", "REFUTED": "#a0148c", "INCONCLUSIVE": "#9a6700", "ERROR": "#cf222e"}
+_UNCERTAINTY = re.compile(r"std ?err|standard error|uncertainty|\bse\b", re.IGNORECASE)
+_INTERVAL = re.compile(r"\bci\s?\d*|interval|confidence limit", re.IGNORECASE)
+_P_VALUE = re.compile(r"p-?value", re.IGNORECASE)
+#: names of numbers that compare a claim with a computation (used when no uncertainty is given)
+_COMPARISON = re.compile(r"ratio|differ|worst|gap|exponent|relative|error|\|.* - .*\|", re.IGNORECASE)
+_RATIO_COLUMN = re.compile(r" / ")  # a table column "stated / exact" is a comparison too
+_SHOWN_EXPRESSION = 90  # characters of a symbolic difference shown in the summary table
+
+
+# ------------------------------------------------------------------------------ claims and papers
+def _claim(claim_id: str) -> Claim | None:
+    try:
+        return get_claim(claim_id)
+    except UnknownIdError:
+        return None
+
+
+def paper_of(claim: Claim | None) -> tuple[str, str]:
+    """(section key, heading) of the paper a claim comes from: its first source's seed file, else the cited paper."""
+    if claim is None or not claim.sources:
+        return "unregistered", "claims not in the registry"
+    source = claim.sources[0]
+    if source.seed:
+        return source.seed, f"{source.seed}: {SEED_PAPERS.get(source.seed, 'seed file')}"
+    return source.paper or "other", source.paper or "other sources"
+
+
+def locator_of(claim: Claim | None) -> str:
+    """The theorem/equation of every source (both versions where 000 and 001 differ)."""
+    if claim is None:
+        return "?"
+    if len(claim.sources) == 1:
+        return claim.sources[0].locator
+    return "; ".join(f"{(s.seed or s.paper)[:3]}: {s.locator}" for s in claim.sources)
+
+
+# ------------------------------------------------------------------------------ key number
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _interval(value) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value)
+
+
+def _pair_in(values: dict) -> tuple[str, float, str] | None:
+    """(name, value, uncertainty text) from one evidence dict: a number whose uncertainty or interval follows it."""
+    keys = list(values)
+    for i, key in enumerate(keys):
+        spread = values[key]
+        if not ((_UNCERTAINTY.search(key) and _is_number(spread)) or (_INTERVAL.search(key) and _interval(spread))):
+            continue
+        stem = _INTERVAL.sub("", _UNCERTAINTY.sub("", key)).strip(" _-:").lower()
+        before = [k for k in reversed(keys[:i]) if _is_number(values[k])]
+        named = [k for k in before if stem and (k.lower().startswith(stem) or stem in k.lower())]
+        if not (named or before):
+            continue
+        name = (named or before)[0]
+        if _interval(spread) and not spread[0] <= values[name] <= spread[1]:
+            continue  # an interval that does not hold the number is not its confidence interval
+        text = f"± {spread:.3g}" if _is_number(spread) else f"[{spread[0]:.4g}, {spread[1]:.4g}]"
+        return name, values[name], text
+    for key in keys:
+        if _P_VALUE.search(key) and _is_number(values[key]):
+            return key, values[key], "(exact test)"
+    return None
+
+
+def _search(evidence: dict) -> tuple[str, float, str] | None:
+    """Depth first: this level, then nested dicts, then the last row of each table (the decisive regime)."""
+    found = _pair_in(evidence)
+    if found:
+        return found
+    for key, value in evidence.items():
+        if isinstance(value, dict):
+            found = _search(value)
+            if found:
+                return (key + ": " + found[0], *found[1:]) if found[0] not in key else found
+    for key, value in evidence.items():
+        if isinstance(value, list) and value and isinstance(value[-1], dict):
+            row = value[-1]
+            found = _pair_in(row)
+            if found:
+                first = next(iter(row))
+                where = f" at {first} = {_number(row[first])}" if first != found[0] else ""
+                return (f"{found[0]}{where}", *found[1:])
+    return None
+
+
+def _number(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def key_number(outcome: Outcome) -> str:
+    """The number that decided the check, with its uncertainty, as text (see the module docstring)."""
+    evidence = outcome.evidence or {}
+    explicit = evidence.get("key number")
+    if isinstance(explicit, dict) and "value" in explicit:
+        uncertainty = explicit.get("uncertainty")
+        text = f"{explicit.get('name', 'value')} = {_number(explicit['value'])}"
+        return text + (f" ± {_number(uncertainty)}" if uncertainty is not None else "")
+    found = _search(evidence)
+    if found:
+        name, value, spread = found
+        return f"{name} = {_number(value)} {spread}"
+    if "difference" in evidence:
+        difference = str(evidence["difference"])
+        if len(difference) > _SHOWN_EXPRESSION:
+            difference = difference[:_SHOWN_EXPRESSION] + "…"
+        return f"derived − stated = {difference} (exact, {evidence.get('decided_by', 'symbolic')})"
+    if "residuals" in evidence and isinstance(evidence["residuals"], dict):
+        return "residuals: " + ", ".join(f"{k} = {v}" for k, v in evidence["residuals"].items())[:_SHOWN_EXPRESSION]
+    if "lhs_factor" in evidence and "rhs_factor" in evidence:
+        return f"lhs scales by {evidence['lhs_factor']}, rhs by {evidence['rhs_factor']} (exact)"
+    comparison = _comparison(evidence)
+    if comparison:
+        return f"{comparison[0]} = {_number(comparison[1])} (no uncertainty in the evidence)"
+    return "no number in the evidence"
+
+
+def _comparison(evidence: dict) -> tuple[str, float] | None:
+    """A number named as a comparison (ratio, gap, worst error, ...): at the top level, else in a table's last row."""
+    for key, value in evidence.items():
+        if _COMPARISON.search(key) and "tolerance" not in key.lower() and _is_number(value):
+            return key, value
+    for key, value in evidence.items():
+        if isinstance(value, list) and value and isinstance(value[-1], dict):
+            row = value[-1]
+            first = next(iter(row))
+            for column, cell in row.items():
+                if column != first and (_COMPARISON.search(column) or _RATIO_COLUMN.search(column)) \
+                        and _is_number(cell):
+                    return f"{column} at {first} = {_number(row[first])}", cell
+    return None
+
+
+# ------------------------------------------------------------------------------ formulas
+def _math(inner: str) -> str:
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">{inner}</math>'
+
+
+def claim_mathml(claim: Claim) -> str:
+    """The stated formula as presentation MathML (SymPy's printer; "~" drawn between the two sides)."""
+    if claim.relation == "~":
+        inner = (f"<mrow>{sp.mathml(claim.lhs, printer='presentation')}<mo>&sim;</mo>"
+                 f"{sp.mathml(claim.rhs, printer='presentation')}</mrow>")
+    else:
+        inner = sp.mathml(claim.equation, printer="presentation")
+    return _math(inner)
+
+
+def _tex(latex: str) -> str:
+    return f'<code class="tex">{html.escape(latex)}</code>'
+
+
+def formula_html(claim: Claim) -> str:
+    try:
+        rendered = claim_mathml(claim)
+    except Exception as error:  # a printer gap must not lose the report: fall back to the LaTeX text
+        rendered = f'<p class="note">(no MathML: {html.escape(type(error).__name__)})</p>'
+    return f'{rendered}<p class="tex-line">LaTeX: {_tex(claim.latex())}</p>'
+
+
+def _expression_mathml(text: str) -> str | None:
+    """MathML for a correction written as SymPy's str() of an expression; None for prose.
+
+    The text must read back to itself (sympify then str), so that prose is never reinterpreted as algebra."""
+    try:
+        expression = sp.sympify(text)
+        if not isinstance(expression, sp.Basic) or re.sub(r"\s", "", str(expression)) != re.sub(r"\s", "", text):
+            return None
+        return _math(sp.mathml(expression, printer="presentation"))
+    except Exception:  # sympify raises many types on prose (SympifyError, SyntaxError, TypeError, ...)
+        return None
+
+
+def correction_html(correction: dict) -> str:
+    """The derived replacement: each entry as MathML where it is an expression, as text (or TeX) otherwise."""
+    items = []
+    for key, value in correction.items():
+        value = str(value)
+        if key == "latex":
+            items.append(f"<li>LaTeX: {_tex(value)}</li>")
+            continue
+        mathml = _expression_mathml(value)
+        body = mathml + f'<p class="tex-line">{html.escape(value)}</p>' if mathml else html.escape(value)
+        label = "derived" if key == "text" else key
+        items.append(f"<li><b>{html.escape(label)}</b>: {body}</li>")
+    return "<ul class=\"correction\">" + "".join(items) + "</ul>"
+
+
+# ------------------------------------------------------------------------------ plots
+def figure_data_uri(figure) -> str:
+    """A matplotlib Figure as a base64 PNG data URI (closed afterwards, so a long report does not hold figures)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    try:
+        figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    finally:
+        plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _plot_html(outcome: Outcome, cache: dict) -> str:
+    """The check's evidence plot, drawn once per check; a plot that fails says why instead of breaking the page."""
+    if outcome.check not in cache:
+        from .suite import get_check
+
+        try:
+            check = get_check(outcome.check)
+        except UnknownIdError:
+            check = None
+        if check is None or check.plot is None or outcome.verdict is Verdict.ERROR:
+            cache[outcome.check] = ""
+        else:
+            try:
+                uri = figure_data_uri(check.plot(outcome))
+                cache[outcome.check] = (f'<figure><img src="{uri}" alt="evidence plot of {html.escape(outcome.check)}">'
+                                        f"<figcaption>evidence of <code>{html.escape(outcome.check)}</code>"
+                                        "</figcaption></figure>")
+            except Exception as error:  # the evidence may lack what the plot needs (e.g. a censored run)
+                cache[outcome.check] = (f'<p class="note">plot of {html.escape(outcome.check)} unavailable: '
+                                        f"{html.escape(type(error).__name__)}: {html.escape(str(error))}</p>")
+    return cache[outcome.check]
+
+
+# ------------------------------------------------------------------------------ evidence
+def evidence_html(evidence: dict) -> str:
+    """Nested evidence as nested lists; lists of rows as tables."""
+    items = []
+    for key, value in evidence.items():
+        if key == "traceback":
+            items.append(f"<li><b>traceback</b><pre>{html.escape(str(value))}</pre></li>")
+        elif isinstance(value, dict):
+            items.append(f"<li><b>{html.escape(key)}</b>: {evidence_html(value)}</li>")
+        elif isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+            columns = list(dict.fromkeys(k for row in value for k in row))
+            head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(_format(row.get(c, '')))}</td>" for c in columns)
+                           + "</tr>" for row in value)
+            items.append(f'<li><b>{html.escape(key)}</b>:<table class="evidence"><thead><tr>{head}</tr></thead>'
+                         f"<tbody>{body}</tbody></table></li>")
+        else:
+            items.append(f"<li><b>{html.escape(key)}</b>: {html.escape(_format(value))}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_format(v) for v in value) + "]"
+    return str(value)
+
+
+# ------------------------------------------------------------------------------ page
+def _anchor(kind: str, name: str) -> str:
+    return f"{kind}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def _verdict(verdict: Verdict) -> str:
+    return f'<span class="verdict" style="background:{_COLOURS[verdict.value]}">{verdict.value}</span>'
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 90em; padding: 0 1em; color: #1f2328; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.92em; }
+#claims td { overflow-wrap: anywhere; max-width: 28em; }
+th, td { border: 1px solid #d0d7de; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+.verdict { color: white; padding: 0.1em 0.45em; border-radius: 0.3em; font-size: 0.85em; font-weight: 600; }
+section.paper { border-top: 2px solid #d0d7de; margin-top: 2em; }
+article.claim { margin: 1.2em 0 1.6em 0; }
+div.check { border-left: 3px solid #d0d7de; padding-left: 1em; margin: 0.8em 0; }
+.note, .tex-line { color: #57606a; font-size: 0.9em; }
+code.tex { white-space: pre-wrap; }
+figure img { max-width: 100%; border: 1px solid #d0d7de; }
+math[display=block] { overflow-x: auto; overflow-y: hidden; margin: 0.4em 0; font-size: 1.15em; }
+table.evidence { font-size: 0.85em; }
+"""
+
+
+def render_html(report: Report) -> str:
+    """The whole page as a string (see the module docstring)."""
+    grouped = outcomes_by_claim(report.outcomes)
+    claims = {claim_id: _claim(claim_id) for claim_id in grouped}
+    verdicts = {claim_id: claim_verdict(claim_id, outcomes) for claim_id, outcomes in grouped.items()}
+    papers: dict[str, tuple[str, list[str]]] = {}
+    for claim_id in sorted(grouped, key=lambda c: (paper_of(claims[c])[0], c)):
+        key, heading = paper_of(claims[claim_id])
+        papers.setdefault(key, (heading, []))[1].append(claim_id)
+    plots: dict[str, str] = {}
+
+    counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
+    claim_counts = ", ".join(f"{n} {v.value}" for v in Verdict
+                             if (n := sum(verdict is v for verdict in verdicts.values())))
+    title = f"escape-theory verification report: suite {report.suite}"
+    parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+             f"<style>{_STYLE}</style></head><body>",
+             f"<h1>{html.escape(title)}</h1><ul>",
+             f"<li>started {html.escape(report.started)}, wall time {report.seconds:.1f} s on "
+             f"{html.escape(report.device)}" + (f", only <code>{html.escape(report.only)}</code>" if report.only
+                                                else "") + "</li>",
+             f"<li>{len(report.outcomes)} checks: {counts}</li>",
+             f"<li>{len(grouped)} claims: {claim_counts} (decided by the checks that test the claim first: REFUTED if "
+             "any of them refutes it; every check's own verdict is listed under the claim)</li>",
+             "<li>versions: " + html.escape(", ".join(f"{k} {v}" for k, v in report.versions.items())) + "</li></ul>",
+             '<h2 id="summary">Claims</h2><table id="claims"><thead><tr><th>claim</th><th>paper</th>'
+             "<th>theorem / equation</th><th>verdict</th><th>key number (uncertainty)</th><th>checks</th></tr>"
+             "</thead><tbody>"]
+    for key, (heading, claim_ids) in papers.items():
+        for claim_id in claim_ids:
+            outcomes, verdict = grouped[claim_id], verdicts[claim_id]
+            decisive = next(o for o in deciding_outcomes(claim_id, outcomes) if o.verdict is verdict)
+            checks = ", ".join(f'<a href="#{_anchor("check", claim_id + "-" + o.check)}">{html.escape(o.check)}</a>'
+                               for o in outcomes)
+            parts.append(f'<tr class="claim-row" data-claim="{html.escape(claim_id)}">'
+                         f'<td><a href="#{_anchor("claim", claim_id)}">{html.escape(claim_id)}</a></td>'
+                         f"<td>{html.escape(key)}</td><td>{html.escape(locator_of(claims[claim_id]))}</td>"
+                         f"<td>{_verdict(verdict)}</td><td>{html.escape(key_number(decisive))}</td>"
+                         f"<td>{checks}</td></tr>")
+    parts.append("</tbody></table>")
+
+    for key, (heading, claim_ids) in papers.items():
+        parts.append(f'<section class="paper" id="{_anchor("paper", key)}"><h2>{html.escape(heading)}</h2>')
+        for claim_id in claim_ids:
+            parts.append(_claim_section(claim_id, claims[claim_id], grouped[claim_id], verdicts[claim_id], plots))
+        parts.append("</section>")
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+def _claim_section(claim_id: str, claim: Claim | None, outcomes: list[Outcome], verdict: Verdict,
+                   plots: dict) -> str:
+    parts = [f'<article class="claim" id="{_anchor("claim", claim_id)}">'
+             f"<h3><code>{html.escape(claim_id)}</code> {_verdict(verdict)}</h3>"]
+    if claim is None:
+        parts.append('<p class="note">not in the claim registry</p>')
+    else:
+        parts.append(f"<p>{html.escape(claim.title)}</p><p><b>source</b>: {html.escape(claim.source)}</p>")
+        if claim.regime:
+            parts.append(f"<p><b>regime</b>: {html.escape(claim.regime)}</p>")
+        parts.append("<p><b>stated</b>:</p>" + formula_html(claim))
+    for outcome in outcomes:
+        parts.append(f'<div class="check" id="{_anchor("check", claim_id + "-" + outcome.check)}">'
+                     f"<h4>check <code>{html.escape(outcome.check)}</code> ({html.escape(outcome.method)}) "
+                     f"{_verdict(outcome.verdict)}</h4><p>{html.escape(outcome.summary)}</p>"
+                     f'<p class="note">seed {outcome.seed}, {outcome.seconds:.2f} s; key number: '
+                     f"{html.escape(key_number(outcome))}</p>")
+        if outcome.verdict is Verdict.REFUTED:
+            if outcome.correction:
+                parts.append("<p><b>derived by the toolkit</b>:</p>" + correction_html(outcome.correction))
+            else:
+                parts.append('<p class="note">no derived replacement: the evidence below shows where the statement '
+                             "fails</p>")
+        parts.append(_plot_html(outcome, plots))
+        parts.append(f"<details><summary>evidence</summary>{evidence_html(outcome.evidence)}</details></div>")
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def write_html(report: Report, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(report), encoding="utf-8")
+    return path
