@@ -84,6 +84,14 @@ MEASURE_CONSTANT = register(Claim(
     notes="L_t (papers) = (C_alpha t)^(1/alpha) X, X standard SaS with E exp(i w X) = exp(-|w|^alpha)",
 ))
 
+def measure_constant_near_2() -> Derivation:
+    """(2 - alpha) C_alpha as alpha -> 2-, from levy.measure_constant's derived C_alpha."""
+    d = Derivation("the papers' stable noise as alpha -> 2", sp.S.Zero)
+    scaled = d.step("(2 - alpha) C_alpha", (2 - alpha) * MEASURE_CONSTANT.rhs)
+    d.result = d.step("limit alpha -> 2-", sp.limit(scaled, alpha, 2, "-"))
+    return d
+
+
 MEASURE_CONSTANT_NEAR_2 = register(Claim(
     id="levy.measure_constant_alpha_to_2",
     title="the papers' stable noise blows up as alpha -> 2: (2 - alpha) C_alpha -> 1",
@@ -91,7 +99,7 @@ MEASURE_CONSTANT_NEAR_2 = register(Claim(
     sources=(Source(None, "alpha -> 2 limit of levy.measure_constant", paper="derived by escape-theory",
                     note=f"bears on the remark after Thm 4.1 of {SEED_000} ('alpha -> 2, nearly Gaussian')"),),
     regime="alpha -> 2-", clock=CLOCK, interpretation=NOISE,
-    relations={"limit_of": ("levy.measure_constant",)},
+    relations={"limit_of": ("levy.measure_constant",)}, derivation=measure_constant_near_2(),
     notes="with nu(dy) = |y|^(-1-alpha) dy, E exp(i w L_t) ~ exp(-t |w|^alpha / (2 - alpha)): a Gaussian limit "
           "needs the noise rescaled by (2 - alpha)^(1/alpha)",
 ))
