@@ -34,8 +34,8 @@ def register_check(check: Check) -> Check:
 def _load() -> None:
     # the check modules register on import
     from .checks import (battash, battash_between_jumps, kramers, large_deviations, levy,  # noqa: F401
-                         networks, networks_escape, networks_plsgd, networks_schedules,
-                         power_law, power_law_four_basin)
+                         networks, networks_escape, networks_plsgd, networks_schedules, networks_sharpness,
+                         power_law, power_law_four_basin, rare_events)
 
 
 def all_checks() -> list[Check]:
