@@ -82,3 +82,16 @@ def test_report_schema_and_markdown(tmp_path):
     markdown = write_markdown(report, tmp_path / "r.md").read_text()
     assert markdown.startswith("# escape-theory verification report") and "| kramers.asymmetric_limit |" in markdown
     assert render_markdown(report) == markdown
+
+
+def test_experiment_checks_run_on_one_thread_and_restore_the_setting():
+    import torch
+
+    seen = {}
+
+    def body(context, params):
+        seen["threads"] = torch.get_num_threads()
+        return Finding(Verdict.VERIFIED, "ran")
+    before = torch.get_num_threads()
+    Check("test.threads", ("kramers.mean_escape_time",), "experiment", "threads", body).run()
+    assert seen["threads"] == 1 and torch.get_num_threads() == before

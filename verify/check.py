@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 import traceback
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable
 
+from numerics.device import torch_threads
 from numerics.estimators import CensoredError
 from theory import get_claim
 from theory.errors import UserInputError
@@ -71,8 +73,11 @@ class Check:
         except UserInputError as error:
             source = f"(unresolved: {error})"
         try:
-            finding = self.body(Context(context.suite, context.device, seed, context.progress),
-                                self.parameters_for(context.suite))
+            # real-network experiments are small batched products: one intra-op thread is faster (numerics.device)
+            threads = torch_threads(1) if self.method == "experiment" else nullcontext()
+            with threads:
+                finding = self.body(Context(context.suite, context.device, seed, context.progress),
+                                    self.parameters_for(context.suite))
             evidence = to_jsonable(finding.evidence)
             outcome = Outcome(self.id, ", ".join(self.claims), source, self.method, finding.verdict,
                               finding.summary, evidence, seed=seed,
