@@ -23,7 +23,7 @@ from typing import Iterator
 import numpy as np
 import torch
 
-from theory.errors import ParameterError
+from theory.errors import ParameterError, UserInputError
 from theory.model import Model
 
 from .device import describe_device, resolve_device
@@ -59,13 +59,23 @@ def chunk_seed(seed: int, index: int) -> int:
 
 def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, seed: int = 0,
                      device="auto", dtype: torch.dtype = torch.float64, chunk_size: int = 1 << 16,
-                     compact_every: int = 32, progress=None, record_positions: bool = False) -> Iterator[ChunkResult]:
+                     compact_every: int = 32, progress=None, record_positions: bool = False,
+                     kernel: str = "torch") -> Iterator[ChunkResult]:
     """Simulate and yield one ChunkResult per chunk (streaming: memory stays flat).
 
     record_positions keeps the state at the exit step (one more tensor update per step): the exit point,
-    e.g. which axis a path left a ball along."""
+    e.g. which axis a path left a ball along.
+
+    kernel: "torch" (the batched tensor loop below, any model, any device), "numba" (numerics.kernels: a compiled
+    per-path loop with its own generator, CPU, 1-D interval models without scheduler; computes in float64 and
+    ignores compact_every) or "auto" (numba where it applies, else torch). Both give the same law of exit times,
+    from different random streams; each reproduces on the same machine for the same seed."""
     _validate(n_paths=n_paths, dt=dt, max_time=max_time, chunk_size=chunk_size, compact_every=compact_every)
     device = resolve_device(device)
+    if resolve_kernel(kernel, model, device) == "numba":
+        yield from _iter_numba_chunks(model, n_paths=n_paths, dt=dt, max_time=max_time, seed=seed,
+                                      chunk_size=chunk_size, progress=progress, record_positions=record_positions)
+        return
     compiled = compile_model(model, device, dtype)
     several_sides = compiled.only_side is None
     max_steps = int(math.ceil(max_time / dt))
@@ -94,8 +104,8 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
                         z, scale = z * scale, 1.0
                     if compiled.noise_scalar is not None:  # fewer kernels: the common additive case
                         x = torch.add(x, compiled.drift(x), alpha=dt).add_(z, alpha=compiled.noise_scalar * scale)
-                    else:
-                        x = x + compiled.drift(x) * dt + compiled.noise(x, z) * scale
+                    else:  # fused: one new tensor per step instead of four
+                        x = torch.add(x, compiled.drift(x), alpha=dt).add_(compiled.noise(x, z), alpha=scale)
                     step += 1
                     newly = compiled.outside(x) & (step_of_exit < 0)
                     step_of_exit.masked_fill_(newly, step)
@@ -131,16 +141,19 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
 
 def simulate_exit(model: Model, *, n_paths: int, dt: float, max_time: float, seed: int = 0, device="auto",
                   dtype: torch.dtype = torch.float64, chunk_size: int = 1 << 16, compact_every: int = 32,
-                  progress=None, record_positions: bool = False) -> ExitTimes:
+                  progress=None, record_positions: bool = False, kernel: str = "torch") -> ExitTimes:
     """Exit times of `n_paths` Euler-Maruyama paths of a bound Model from its domain.
 
     Paths still inside at `max_time` are censored (side -1); ExitTimes refuses a mean over them.
+    kernel: see iter_exit_chunks ("torch", "numba" or "auto").
     """
     device = resolve_device(device)
+    if resolve_kernel(kernel, model, device) == "numba":
+        dtype = torch.float64  # what the compiled kernel computes in, whatever was asked
     started = time.perf_counter()
     chunks = list(iter_exit_chunks(model, n_paths=n_paths, dt=dt, max_time=max_time, seed=seed, device=device,
                                    dtype=dtype, chunk_size=chunk_size, compact_every=compact_every,
-                                   progress=progress, record_positions=record_positions))
+                                   progress=progress, record_positions=record_positions, kernel=kernel))
     steps = np.concatenate([c.exit_steps for c in chunks])
     return ExitTimes(
         times=np.where(steps >= 0, steps * dt, np.inf),
@@ -151,6 +164,53 @@ def simulate_exit(model: Model, *, n_paths: int, dt: float, max_time: float, see
         seconds=time.perf_counter() - started, path_steps=sum(c.path_steps for c in chunks),
         positions=np.concatenate([c.positions for c in chunks]) if record_positions else None,
     )
+
+
+KERNELS = ("torch", "numba", "auto")
+
+
+def resolve_kernel(kernel: str, model: Model, device: torch.device) -> str:
+    """"torch" or "numba" for this model and device; "auto" picks numba where it applies (it is faster on CPU,
+    see benchmarks/bench.py) and torch otherwise. An explicit "numba" that cannot run says why."""
+    if kernel not in KERNELS:
+        raise UserInputError(f"unknown kernel {kernel!r}: use one of {', '.join(KERNELS)}")
+    if kernel == "torch":
+        return "torch"
+    why = "it runs on the CPU only" if device.type != "cpu" else None
+    if why is None:
+        try:
+            from . import kernels
+        except ImportError:  # numba is optional: the torch loop runs everything
+            why = "numba is not installed (pip install numba)"
+        else:
+            why = kernels.supports(model)
+    if why is None:
+        return "numba"
+    if kernel == "auto":
+        return "torch"
+    raise UserInputError(f"kernel='numba' cannot run {model.name!r}: {why}; use kernel='torch' or 'auto'")
+
+
+def _iter_numba_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, seed: int, chunk_size: int,
+                       progress, record_positions: bool) -> Iterator[ChunkResult]:
+    """The compiled kernel behind iter_exit_chunks: same chunking and chunk seeds, one stream per path."""
+    from .kernels import exit_chunk
+
+    model.require_numeric()
+    max_steps = int(math.ceil(max_time / dt))
+    bar = _progress(progress, n_paths)
+    try:
+        for index, start in enumerate(range(0, n_paths, chunk_size)):
+            size = min(chunk_size, n_paths - start)
+            seed_i = chunk_seed(seed, index)
+            steps, sides, positions, path_steps = exit_chunk(model, size=size, seed=seed_i, dt=dt,
+                                                             max_steps=max_steps)
+            if bar is not None:
+                bar.update(size)
+            yield ChunkResult(index, seed_i, steps, sides, path_steps, positions if record_positions else None)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _validate(**values) -> None:

@@ -386,5 +386,21 @@ def notebook(target: str, output_dir: str, execute: bool, suite_sizes: str, time
     click.echo(f"notebook: {path}" + (" (executed)" if execute else ""))
 
 
+# ------------------------------------------------------------------------------ bench
+@main.command()
+@click.option("--paths", type=int, default=None, help="engine paths per workload [default: 1000000; --quick 100000]")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the measurements as JSON here")
+@click.option("--quick", is_flag=True, help="small sizes, no memory probe (a smoke run, not the measurement)")
+def bench(paths, device, json_path, quick) -> None:
+    """Engine throughput against the random-number ceiling, a naive loop and torchsde, measured in one run."""
+    from numerics.bench import format_report, run_benchmark, settings, write_json
+
+    report = run_benchmark(device=device, **settings(quick=quick, paths=paths))
+    click.echo(format_report(report))
+    if json_path:
+        click.echo(f"JSON: {write_json(report, json_path)}")
+
+
 if __name__ == "__main__":
     main()
