@@ -42,6 +42,8 @@ from torch.func import functional_call, grad, stack_module_state, vmap
 
 from theory.errors import ParameterError
 
+from .networks import train_to_minimum
+
 SEED_003 = "003_363d0c39ed306341.txt"
 SYSTEMS = ("sgd", "proximal")
 
@@ -97,24 +99,14 @@ def train_mse_minimum(model: nn.Module, x: torch.Tensor, targets: torch.Tensor, 
     iterations (000 appendix A.4's criterion, as numerics.networks.train_to_minimum) or `max_iterations`
     (reached = False, reported). 003 sec. 5 runs GD for 1000 epochs."""
     _positive("lr", lr, "GD learning rate")
-    optimiser = torch.optim.SGD(model.parameters(), lr=lr)
-    previous, quiet, iteration = None, 0, 0
-    for iteration in range(1, max_iterations + 1):
-        optimiser.zero_grad()
-        loss = mse(model(x), targets).mean()
-        loss.backward()
-        optimiser.step()
-        value = float(loss.detach())
-        quiet = quiet + 1 if previous is not None and abs(previous - value) < threshold else 0
-        previous = value
-        if quiet >= patience:
-            break
+    trained = train_to_minimum(model, x, targets, lr=lr, threshold=threshold, patience=patience,
+                               max_iterations=max_iterations, loss_fn=lambda out, t: mse(out, t).mean())
     model.zero_grad()
     loss = mse(model(x), targets).mean()
     loss.backward()
     gradient_norm = math.sqrt(sum(float((p.grad ** 2).sum()) for p in model.parameters()))
     model.zero_grad()
-    return MseMinimum(model, x, targets, iteration, float(loss.detach()), gradient_norm, quiet >= patience,
+    return MseMinimum(model, x, targets, trained.iterations, float(loss.detach()), gradient_norm, trained.reached,
                       threshold, patience, lr)
 
 

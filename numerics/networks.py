@@ -78,10 +78,12 @@ class TrainedMinimum:
 
 
 def train_to_minimum(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float = 0.1,
-                     threshold: float = 1e-6, patience: int = 100, max_iterations: int = 20000) -> TrainedMinimum:
+                     threshold: float = 1e-6, patience: int = 100, max_iterations: int = 20000,
+                     loss_fn=None) -> TrainedMinimum:
     """Full-batch gradient descent until the loss changes by less than `threshold` for `patience` consecutive
-    iterations (000 appendix A.4's criterion), or max_iterations (then reached = False, reported)."""
-    loss_fn = nn.CrossEntropyLoss()
+    iterations (000 appendix A.4's criterion), or max_iterations (then reached = False, reported). `loss_fn(output,
+    y)` is the full-batch loss (default cross-entropy)."""
+    loss_fn = loss_fn or nn.CrossEntropyLoss()
     optimiser = torch.optim.SGD(model.parameters(), lr=lr)
     previous, quiet = None, 0
     for iteration in range(1, max_iterations + 1):

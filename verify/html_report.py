@@ -28,7 +28,7 @@ from theory.claim import Claim
 from theory.errors import UnknownIdError
 
 from .outcome import Outcome, Verdict
-from .report import claim_verdict, deciding_outcomes, outcomes_by_claim
+from .report import claim_verdict, deciding_outcomes, format_value, outcomes_by_claim
 from .runner import Report
 
 #: the seed files and the papers they hold (../shared/seeds/INDEX.md), for the section headings
@@ -283,21 +283,13 @@ def evidence_html(evidence: dict) -> str:
         elif isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
             columns = list(dict.fromkeys(k for row in value for k in row))
             head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-            body = "".join("<tr>" + "".join(f"<td>{html.escape(_format(row.get(c, '')))}</td>" for c in columns)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(format_value(row.get(c, '')))}</td>" for c in columns)
                            + "</tr>" for row in value)
             items.append(f'<li><b>{html.escape(key)}</b>:<table class="evidence"><thead><tr>{head}</tr></thead>'
                          f"<tbody>{body}</tbody></table></li>")
         else:
-            items.append(f"<li><b>{html.escape(key)}</b>: {html.escape(_format(value))}</li>")
+            items.append(f"<li><b>{html.escape(key)}</b>: {html.escape(format_value(value))}</li>")
     return "<ul>" + "".join(items) + "</ul>"
-
-
-def _format(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_format(v) for v in value) + "]"
-    return str(value)
 
 
 # ------------------------------------------------------------------------------ page

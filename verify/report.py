@@ -85,18 +85,18 @@ def evidence_markdown(evidence: dict, indent: str = "") -> list[str]:
             lines.append(f"{indent}- **{key}**:\n")
             lines.append(indent + "  | " + " | ".join(keys) + " |")
             lines.append(indent + "  | " + " | ".join("---" for _ in keys) + " |")
-            lines += [indent + "  | " + " | ".join(_cell(_format(row.get(k))) for k in keys) + " |" for row in value]
+            lines += [indent + "  | " + " | ".join(_cell(format_value(row.get(k))) for k in keys) + " |" for row in value]
             lines.append("")
         else:
-            lines.append(f"{indent}- **{key}**: {_format(value)}")
+            lines.append(f"{indent}- **{key}**: {format_value(value)}")
     return lines
 
 
-def _format(value) -> str:
+def format_value(value) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, list):
-        return "[" + ", ".join(_format(v) for v in value) + "]"
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
     return str(value)
 
 

@@ -133,10 +133,13 @@ def plot_escape_vs_lr(outcome):
 ESCAPE_SWEEP = {"width": 32, "train_lr": 0.1, "max_iterations": 8000, "lrs": [0.5, 0.6, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0],
                 "batch_size": 32, "delta_loss": 0.05, "runs": 100, "max_steps": 3000}
 
+#: `quick` sizes: what the shipped notebook runs (small: the verdict may be INCONCLUSIVE there)
+QUICK_SWEEP = {"quick": {"runs": 30, "lrs": [0.6, 0.85, 1.25, 2.0]}}
+
 register_check(Check("networks.escape_vs_lr", ("battash.escape_vs_lr",), "experiment",
                      "mean escape time of SGD from a trained MLP minimum against the learning rate: Lévy vs Kramers "
                      "vs power-law forms (000 sec. 5, Fig. 2)", escape_vs_lr,
-                     params={**ESCAPE_SWEEP, "false_alarm": 1e-3},
+                     params={**ESCAPE_SWEEP, "false_alarm": 1e-3}, suite_params=QUICK_SWEEP,
                      suites=SUITES, seed=64, plot=plot_escape_vs_lr))
 
 
@@ -213,4 +216,5 @@ def plot_survival(outcome):
 register_check(Check("networks.escape_survival", ("battash.escape_survival",), "experiment",
                      "P(escape after u) of SGD from a trained MLP minimum against the exponential law (000 Cor 4.6)",
                      escape_survival, params={**ESCAPE_SWEEP, "survival_lr": 0.5, "mc_samples": 4999, "false_alarm": 1e-3},
+                     suite_params={"quick": {**QUICK_SWEEP["quick"], "survival_lr": 0.6, "mc_samples": 999}},
                      suites=SUITES, seed=64, plot=plot_survival))

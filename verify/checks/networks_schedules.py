@@ -162,6 +162,7 @@ register_check(Check("networks.lr_decay_batch_increase", ("battash.lr_decay_batc
                      params={"epochs": 15, "seeds": 24, "lr": 0.5, "batch_size": 8, "factor": 4, "channels": 8,
                              "test_fraction": 0.5, "equivalence_margin_pp": 1.0, "false_alarm": 1e-3,
                              "control_lr": 0.2},
+                     suite_params={"quick": {"seeds": 6}},   # the notebook's size
                      suites=SUITES, seed=64, plot=plot_accuracy))
 
 
@@ -288,4 +289,5 @@ register_check(Check("networks.lr_decay_noise", ("battash.lr_decay_noise",), "ex
                      params={"epochs": 15, "seeds": 32, "lr": 0.5, "batch_size": 8, "factor": 4, "channels": 8,
                              "test_fraction": 0.5, "parameter": "4.bias", "index": 0, "noise_batches": 1000,
                              "after_epochs": 1, "bins": 40, "false_alarm": 1e-3},
+                     suite_params={"quick": {"seeds": 8, "noise_batches": 300}},   # the notebook's size
                      suites=SUITES, seed=65, plot=plot_noise))

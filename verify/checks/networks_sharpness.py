@@ -418,6 +418,8 @@ register_check(Check(
     "SGD exit times from a trained MLP minimum against sharpness a, 1/eta, B and depth b (003 sec. 5, Fig. 5)",
     sgd_sweeps, params={**COMMON, "lr": 0.2, "sharpness_values": GRID, "lr_multipliers": GRID,
                         "batch_sizes": [8, 10, 13, 16, 20, 24], "depth_values": GRID},
+    # `quick` sizes: what the shipped notebook runs (small, so the verdict may be INCONCLUSIVE there)
+    suite_params={"quick": {"runs": 30, "sharpness_values": [0.7, 1.0, 1.45], "lr_multipliers": [0.85, 1.0, 1.45], "batch_sizes": [10, 16, 20], "depth_values": [0.7, 1.0, 1.25]}},
     suites=SUITES, seed=303, plot=plot_sweeps))
 
 register_check(Check(
@@ -428,4 +430,5 @@ register_check(Check(
     proximal_sweeps, params={**COMMON, "runs": 80, "matching": "top_noise", "independence_fraction": 0.25,
                              "sharpness_values": GRID, "lr_multipliers": [0.85, 1.0, 1.1, 1.2, 1.45, 1.75],
                              "batch_sizes": [10, 12, 14, 16, 18, 20], "depth_values": [0.7, 0.8, 0.9, 1.0, 1.1, 1.25]},
+    suite_params={"quick": {"runs": 30, "sharpness_values": [0.7, 1.0, 1.45], "lr_multipliers": [0.85, 1.0, 1.45], "batch_sizes": [10, 16, 20], "depth_values": [0.7, 1.0, 1.25]}},
     suites=SUITES, seed=304, plot=plot_sweeps))
