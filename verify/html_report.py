@@ -144,6 +144,8 @@ def key_number(outcome: Outcome) -> str:
     if isinstance(explicit, dict) and "value" in explicit:
         uncertainty = explicit.get("uncertainty")
         text = f"{explicit.get('name', 'value')} = {_number(explicit['value'])}"
+        if isinstance(uncertainty, str):      # a stated resolution or decision band rather than a standard error
+            return f"{text} ({uncertainty})"
         return text + (f" ± {_number(uncertainty)}" if uncertainty is not None else "")
     found = _search(evidence)
     if found:

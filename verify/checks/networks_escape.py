@@ -102,6 +102,8 @@ def escape_vs_lr(context: Context, params: dict) -> Finding:
     # the claim compares the Lévy form with the Kramers form of [63]; the power-law form is reported beside them
     likelihood_ratio = math.exp(-abs(levy["chi2"] - kramers["chi2"]) / 2)
     evidence["likelihood ratio of the worse to the better of Lévy and Kramers"] = likelihood_ratio
+    evidence["key number"] = {"name": "chi2(Lévy) - chi2(Kramers)", "value": levy["chi2"] - kramers["chi2"],
+                              "uncertainty": f"decisive beyond +-{2 * math.log(1 / params['false_alarm']):.1f}"}
     if likelihood_ratio >= params["false_alarm"]:
         return Finding(Verdict.INCONCLUSIVE, f"neither the Lévy nor the Kramers form is preferred by a likelihood "
                        f"factor 1/{params['false_alarm']:g} ({table})", evidence)
@@ -180,7 +182,9 @@ def escape_survival(context: Context, params: dict) -> Finding:
                                     "scale": float(gamma_law.fit_result.params.scale),
                                     "Cramer-von Mises": float(gamma_law.statistic), "p-value": float(gamma_law.pvalue)},
         "survival grid": grid.tolist(), "empirical survival": [(times > u).mean() for u in grid],
-        "false alarm": params["false_alarm"], "Monte Carlo samples of the null": params["mc_samples"]})
+        "false alarm": params["false_alarm"], "Monte Carlo samples of the null": params["mc_samples"],
+        "key number": {"name": "shifted-exponential p-value (Cramer-von Mises, Monte Carlo null)",
+                       "value": float(shifted.pvalue), "uncertainty": f"resolution {1 / (params['mc_samples'] + 1):.1g}"}})
     floor = 1 / (params["mc_samples"] + 1)     # the Monte Carlo p-value cannot be smaller than this
     if shifted.pvalue < params["false_alarm"] or shifted.pvalue <= floor:
         return Finding(Verdict.REFUTED, f"the escape time at lr {run.lr} is not exponential even with a shift: "
