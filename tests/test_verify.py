@@ -95,3 +95,14 @@ def test_experiment_checks_run_on_one_thread_and_restore_the_setting():
     before = torch.get_num_threads()
     Check("test.threads", ("kramers.mean_escape_time",), "experiment", "threads", body).run()
     assert seen["threads"] == 1 and torch.get_num_threads() == before
+
+
+def test_suite_order_does_not_depend_on_import_order():
+    import subprocess
+    import sys
+
+    script = ("import verify.checks.{first}\nfrom verify import checks_in\n"
+              "print(','.join(c.id for c in checks_in('full')))")
+    orders = {subprocess.run([sys.executable, "-c", script.format(first=first)], capture_output=True, text=True,
+                             check=True).stdout for first in ("rare_events", "networks_plsgd", "battash")}
+    assert len(orders) == 1

@@ -31,11 +31,26 @@ def register_check(check: Check) -> Check:
     return check
 
 
+#: the check modules, in the order their checks run (and appear in notebooks) whichever was imported first
+CHECK_MODULES = ("battash", "battash_between_jumps", "kramers", "large_deviations", "levy", "networks",
+                 "networks_escape", "networks_plsgd", "networks_schedules", "networks_sharpness", "power_law",
+                 "power_law_four_basin", "rare_events")
+
+
 def _load() -> None:
     # the check modules register on import
-    from .checks import (battash, battash_between_jumps, kramers, large_deviations, levy,  # noqa: F401
-                         networks, networks_escape, networks_plsgd, networks_schedules, networks_sharpness,
-                         power_law, power_law_four_basin, rare_events)
+    import importlib
+
+    for module in CHECK_MODULES:
+        importlib.import_module(f"{__package__}.checks.{module}")
+
+
+def _position(check: Check) -> tuple[int, int]:
+    """(module rank, registration index): a stable order that does not depend on which module a caller (a test, a
+    notebook) happened to import first; checks registered outside the listed modules come last."""
+    module = check.body.__module__.rsplit(".", 1)[-1]
+    rank = CHECK_MODULES.index(module) if module in CHECK_MODULES else len(CHECK_MODULES)
+    return rank, list(_CHECKS).index(check.id)
 
 
 def all_checks() -> list[Check]:
@@ -55,7 +70,7 @@ def checks_in(suite: str, only: str | None = None) -> list[Check]:
     _load()
     if suite not in SUITES:
         raise UnknownIdError("suite", suite, sorted(SUITES))
-    chosen = [c for c in _CHECKS.values() if suite == "full" or suite in c.suites]
+    chosen = sorted((c for c in _CHECKS.values() if suite == "full" or suite in c.suites), key=_position)
     if only:
         pattern = only if any(ch in only for ch in "*?[") else f"*{only}*"
         chosen = [c for c in chosen if fnmatch.fnmatch(c.id, pattern)
