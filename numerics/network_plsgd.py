@@ -38,7 +38,7 @@ from torch.func import functional_call, grad, stack_module_state, vmap
 
 from theory.errors import ParameterError
 
-from .networks import three_layer_mlp
+from .networks import standardise, three_layer_mlp
 
 SOURCE_EQ13 = "002_0bd15634cbfb0ce4.txt sec. 5.3, eq. 13"
 SOURCE_EQ14 = "002_0bd15634cbfb0ce4.txt sec. 5.3, eq. 14"
@@ -87,8 +87,7 @@ def digits_splits(validation: int = 400, test: int = 400, seed: int = 0, dtype=t
     train_rows, validation_rows = train_test_split(rest, test_size=validation, random_state=seed + 1,
                                                    stratify=data.target[rest])
     x = data.data.astype(np.float64)
-    mean, sd = x[train_rows].mean(axis=0), x[train_rows].std(axis=0)
-    x = (x - mean) / np.where(sd > 0, sd, 1.0)
+    x = standardise(x, x[train_rows])
 
     def part(r):
         return torch.tensor(x[r], dtype=dtype), torch.tensor(data.target[r], dtype=torch.int64)

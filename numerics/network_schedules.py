@@ -23,6 +23,8 @@ from torch.func import functional_call, grad, stack_module_state, vmap
 
 from theory.errors import ParameterError
 
+from .networks import standardise
+
 SCHEDULES = ("lr_decay", "batch_increase", "constant")
 
 
@@ -45,11 +47,9 @@ def digits(test_fraction: float = 0.5, seed: int = 0) -> DigitsSplit:
     data = load_digits()
     x_train, x_test, y_train, y_test = train_test_split(data.data, data.target, test_size=test_fraction,
                                                         random_state=seed, stratify=data.target)
-    mean, spread = x_train.mean(axis=0), x_train.std(axis=0)
-    spread = np.where(spread > 0, spread, 1.0)
 
     def images(x):
-        return torch.tensor((x - mean) / spread, dtype=torch.float32).reshape(-1, 1, 8, 8)
+        return torch.tensor(standardise(x, x_train), dtype=torch.float32).reshape(-1, 1, 8, 8)
     return DigitsSplit(images(x_train), torch.tensor(y_train, dtype=torch.int64),
                        images(x_test), torch.tensor(y_test, dtype=torch.int64))
 

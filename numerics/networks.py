@@ -10,6 +10,7 @@ mini-batches costs one matrix product.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,13 +21,20 @@ from torch.func import functional_call, grad, vmap
 from theory.errors import ParameterError
 
 
+def standardise(x: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """(x - mean) / sd per feature, with the mean and sd of `reference` (default x itself: pass the training part
+    so that held-out data do not leak into the scaling); a feature constant over the reference keeps sd 1."""
+    reference = x if reference is None else reference
+    spread = reference.std(axis=0)
+    return (x - reference.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+
+
 def breast_cancer() -> tuple[torch.Tensor, torch.Tensor]:
     """Breast cancer Wisconsin (scikit-learn's bundled copy: the data behind the papers' BreastW), standardised."""
     from sklearn.datasets import load_breast_cancer
 
     data = load_breast_cancer()
-    x = (data.data - data.data.mean(axis=0)) / data.data.std(axis=0)
-    return torch.tensor(x, dtype=torch.float64), torch.tensor(data.target, dtype=torch.int64)
+    return torch.tensor(standardise(data.data), dtype=torch.float64), torch.tensor(data.target, dtype=torch.int64)
 
 
 def load_table(path, target: str | int = -1) -> tuple[torch.Tensor, torch.Tensor]:
@@ -55,9 +63,7 @@ def load_table(path, target: str | int = -1) -> tuple[torch.Tensor, torch.Tensor
         raise ParameterError("path", str(path), "a .csv or .mat file", "the data set to load")
     if not np.all(np.isfinite(features)):
         raise ParameterError("features", "non-finite entries", "finite numbers", "every feature value")
-    spread = features.std(axis=0)
-    features = (features - features.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    return torch.tensor(features, dtype=torch.float64), torch.tensor(labels.astype(np.int64))
+    return torch.tensor(standardise(features), dtype=torch.float64), torch.tensor(labels.astype(np.int64))
 
 
 def three_layer_mlp(inputs: int, width: int, classes: int, seed: int) -> nn.Module:
@@ -155,19 +161,15 @@ def stable_scale(samples: np.ndarray, alpha: float) -> float:
 def covariance_trace_along_layer(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer: str, offsets,
                                  batch_size: int) -> list[float]:
     """Tr of the mini-batch gradient covariance, (1/B) mean_i |g_i - g_bar|^2 (sampling with replacement), at the
-    weights with every entry of `layer` shifted by each offset (002 sec. 5.1: w*_layer +- i Scale)."""
-    original = dict(model.named_parameters())[layer].detach().clone()
-    traces = []
-    try:
-        for offset in offsets:
-            with torch.no_grad():
-                dict(model.named_parameters())[layer].copy_(original + offset)
-            g = per_sample_gradients(model, x, y)
-            traces.append(float(((g - g.mean(dim=0)) ** 2).sum(dim=1).mean() / batch_size))
-    finally:
-        with torch.no_grad():
-            dict(model.named_parameters())[layer].copy_(original)
-    return traces
+    weights with every entry of `layer` shifted by each offset (002 sec. 5.1: w*_layer +- i Scale). The shifted
+    weights are stacked and evaluated in one vmapped call; the model itself is not modified."""
+    minimum = {k: v.detach() for k, v in model.named_parameters()}
+    if layer not in minimum:
+        raise ParameterError("layer", layer, f"one of {sorted(minimum)}", "the parameter tensor to shift")
+    offsets = torch.as_tensor(np.asarray(offsets, dtype=float), dtype=minimum[layer].dtype)
+    shifted = {k: v.unsqueeze(0).repeat(len(offsets), *([1] * v.dim())) for k, v in minimum.items()}
+    shifted[layer] = shifted[layer] + offsets.view(-1, *([1] * minimum[layer].dim()))
+    return (_gradient_trace(model, shifted, x, y) / batch_size).tolist()
 
 
 def gd_steps_batched(models: list[nn.Module], x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> dict:
@@ -232,8 +234,6 @@ def sgd_escape_times(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: 
     escaped runs are dropped from the batch (compaction), so the cost falls as they leave. Run r draws its
     mini-batches from its own generator (spawned from `seed`), so it is the same run batched or alone
     (`runs=1, first_run=r`)."""
-    import time
-
     n = x.shape[0]
     for name, value, valid in (("lr", lr, lr > 0), ("batch_size", batch_size, 1 <= batch_size <= n),
                                ("delta_loss", delta_loss, delta_loss > 0), ("runs", runs, runs >= 1),
