@@ -155,13 +155,15 @@ def plot_accuracy(outcome):
     return fig
 
 
+#: the training both schedule checks share (digits CNN, decay / batch factor, milestones at E/3 and 2E/3)
+TRAINING = {"epochs": 15, "lr": 0.5, "batch_size": 8, "factor": 4, "channels": 8, "test_fraction": 0.5,
+            "false_alarm": 1e-3}
+
 register_check(Check("networks.lr_decay_batch_increase", ("battash.lr_decay_batch_increase",), "experiment",
                      "LR decay vs the equivalent batch-size increase vs neither: test accuracy of a small CNN on digits "
                      "(000 sec. 5); control_lr adds a small-lr run to the evidence",
                      lr_decay_batch_increase,
-                     params={"epochs": 15, "seeds": 24, "lr": 0.5, "batch_size": 8, "factor": 4, "channels": 8,
-                             "test_fraction": 0.5, "equivalence_margin_pp": 1.0, "false_alarm": 1e-3,
-                             "control_lr": 0.2},
+                     params={**TRAINING, "seeds": 24, "equivalence_margin_pp": 1.0, "control_lr": 0.2},
                      suite_params={"quick": {"seeds": 6}},   # the notebook's size
                      suites=SUITES, seed=64, plot=plot_accuracy))
 
@@ -286,8 +288,7 @@ register_check(Check("networks.lr_decay_noise", ("battash.lr_decay_noise",), "ex
                      "gradient and update noise of one parameter before / after the first LR decay and without it "
                      "(000 sec. 5, Fig. 4), small CNN on digits",
                      lr_decay_noise,
-                     params={"epochs": 15, "seeds": 32, "lr": 0.5, "batch_size": 8, "factor": 4, "channels": 8,
-                             "test_fraction": 0.5, "parameter": "4.bias", "index": 0, "noise_batches": 1000,
-                             "after_epochs": 1, "bins": 40, "false_alarm": 1e-3},
+                     params={**TRAINING, "seeds": 32, "parameter": "4.bias", "index": 0, "noise_batches": 1000,
+                             "after_epochs": 1, "bins": 40},
                      suite_params={"quick": {"seeds": 8, "noise_batches": 300}},   # the notebook's size
                      suites=SUITES, seed=65, plot=plot_noise))

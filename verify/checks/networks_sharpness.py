@@ -151,7 +151,7 @@ def sweep_settings(params: dict) -> dict[str, list[tuple[float, X.ExitSetting]]]
             "depth": [(b, X.ExitSetting(1.0, b, eta0, b0)) for b in params["depth_values"]]}
 
 
-def run_sweeps(system: str, context: Context, params: dict) -> tuple[X.MseMinimum, dict, dict]:
+def run_sweeps(system: str, context: Context, params: dict) -> tuple[dict, dict]:
     """Train the minimum, run every distinct setting of the four sweeps as one batched model, summarise."""
     started, cpu_started = time.perf_counter(), time.process_time()
     minimum = build_minimum(params)
@@ -196,7 +196,7 @@ def run_sweeps(system: str, context: Context, params: dict) -> tuple[X.MseMinimu
     if system == "proximal":
         info["proximal noise"] = {"sigma_0": noise_std, "matching rule": params["matching"],
                                   "update": "theta - eta grad L_ab + eta sigma_0 / sqrt(B) xi, xi ~ N(0, I_d)"}
-    return minimum, rows, info
+    return rows, info
 
 
 def fit_sweeps(rows: dict, false_alarm: float, quantity: str = "ln E[k eta a b]") -> tuple[dict, dict]:
@@ -266,6 +266,26 @@ def sharpness_against_learning_rate(rows: dict, fits: dict, eta0: float, false_a
 
 
 # ------------------------------------------------------------------------------ SGD (Theorem 3, sec. 5)
+def sweep_and_fit(system: str, context: Context, params: dict, figure: str):
+    """What both sec. 5 checks do first: run the four sweeps for `system`, fit ln E[k eta a b] (and the raw ln E[k]
+    of 003's figure) against each variable, and decide the sign of every slope the claims fix (a claimed 0, the
+    proximal system's sharpness, is decided by the caller's equivalence test). Returns (rows, evidence, stated
+    directions, fits, sign decisions) with the shared evidence filled in."""
+    alpha = params["false_alarm"]
+    rows, evidence = run_sweeps(system, context, params)
+    stated = stated_directions(system)
+    fits, left_out = fit_sweeps(rows, alpha)
+    raw_fits, _ = fit_sweeps(rows, alpha, "ln_mean")
+    decisions = {name: "too few points with exits" if fits[name] is None else sign_decision(fits[name], stated[name],
+                                                                                            alpha)
+                 for name in VARIABLES if stated[name] != 0}
+    evidence.update({"fitted variable": AXIS, "rows": rows, "fits of ln E[k eta a b]": fits,
+                     f"fits of raw ln E[k] (steps, 003 {figure})": raw_fits,
+                     "settings without any exit (left out of the fits)": left_out, "sign decisions": decisions,
+                     "false alarm": alpha})
+    return rows, evidence, stated, fits, decisions
+
+
 def sgd_sweeps(context: Context, params: dict) -> Finding:
     """003 Fig. 5 on breast cancer: SGD exit times against a^(-1/2), 1/eta, B and b. Each sweep's slope of
     ln E[k eta a b] is tested against 0 at the false-alarm level (two-sided); its sign is compared with the sign the
@@ -275,13 +295,7 @@ def sgd_sweeps(context: Context, params: dict) -> Finding:
     a^(-1/2) law is rejected (p = 1/2 outside the interval, or gamma = 1 rejected); VERIFIED when every sign agrees
     and neither rejects it; else INCONCLUSIVE."""
     alpha = params["false_alarm"]
-    minimum, rows, evidence = run_sweeps("sgd", context, params)
-    stated = stated_directions("sgd")
-    fits, left_out = fit_sweeps(rows, alpha)
-    raw_fits, _ = fit_sweeps(rows, alpha, "ln_mean")
-    decisions = {name: "too few points with exits" if fits[name] is None else sign_decision(fits[name], stated[name],
-                                                                                            alpha)
-                 for name in VARIABLES}
+    rows, evidence, stated, fits, decisions = sweep_and_fit("sgd", context, params, "Fig. 5")
     usable = [p for p in rows["sharpness"] if p["ln E[k eta a b]"] is not None]
     exponent = power_fit([p["a"] for p in usable], [p["ln E[k eta a b]"] for p in usable],
                          [p["se_ln_mean"] for p in usable], alpha)
@@ -292,12 +306,10 @@ def sgd_sweeps(context: Context, params: dict) -> Finding:
         "p = 1 inside the interval (a acts as eta: exponent B / (a b eta))": exponent["ci"][0] <= 1 <= exponent["ci"][1]}
     paired = sharpness_against_learning_rate(rows, fits, params["lr"], alpha)
     evidence.update({
-        "claimed direction (+1: ln E grows with the variable)": stated, "fitted variable": AXIS, "rows": rows,
-        "fits of ln E[k eta a b]": fits, "fits of raw ln E[k] (steps, 003 Fig. 5)": raw_fits,
-        "settings without any exit (left out of the fits)": left_out, "sign decisions": decisions,
+        "claimed direction (+1: ln E grows with the variable)": stated,
         "exponent of a (ln E = c + K a^-p)": exponent_test,
         "a^(-1/2) against the 1/eta law on pairs (gamma = 1: the claim)": paired,
-        "derived: equal a b eta gives equal exit law": equal_effective_lr(rows, alpha), "false alarm": alpha})
+        "derived: equal a b eta gives equal exit law": equal_effective_lr(rows, alpha)})
     described = ", ".join(f"{name}: slope {fits[name]['slope']:.3g} ± {fits[name]['slope SE']:.2g} ({decisions[name]})"
                           for name in VARIABLES if fits[name] is not None)
     opposite = [name for name in VARIABLES if decisions[name] == "opposite"]
@@ -337,13 +349,7 @@ def proximal_sweeps(context: Context, params: dict) -> Finding:
     1/eta slope), i.e. a sharpness effect below that fraction of SGD's claimed one. Outside the margin with the
     slope significant: REFUTED; a non-significant slope with a wide interval: INCONCLUSIVE."""
     alpha = params["false_alarm"]
-    minimum, rows, evidence = run_sweeps("proximal", context, params)
-    stated = stated_directions("proximal")
-    fits, left_out = fit_sweeps(rows, alpha)
-    raw_fits, _ = fit_sweeps(rows, alpha, "ln_mean")
-    decisions = {name: "too few points with exits" if fits[name] is None else sign_decision(fits[name], stated[name],
-                                                                                            alpha)
-                 for name in VARIABLES if stated[name] != 0}
+    rows, evidence, stated, fits, decisions = sweep_and_fit("proximal", context, params, "Fig. 6")
     sharp, inverse_lr = fits["sharpness"], fits["inverse learning rate"]
     independence = None
     if sharp is not None and inverse_lr is not None:
@@ -360,10 +366,8 @@ def proximal_sweeps(context: Context, params: dict) -> Finding:
                         "decision": "independent within the margin" if inside else
                         "dependent beyond the margin" if outside else "undecided"}
     evidence.update({
-        "claimed direction (+1: ln E grows with the variable, 0: independent)": stated, "fitted variable": AXIS,
-        "rows": rows, "fits of ln E[k eta a b]": fits, "fits of raw ln E[k] (steps, 003 Fig. 6)": raw_fits,
-        "settings without any exit (left out of the fits)": left_out, "sign decisions": decisions,
-        "independence of sharpness (equivalence test)": independence, "false alarm": alpha})
+        "claimed direction (+1: ln E grows with the variable, 0: independent)": stated,
+        "independence of sharpness (equivalence test)": independence})
     described = ", ".join(f"{name}: slope {fits[name]['slope']:.3g} ± {fits[name]['slope SE']:.2g}"
                           for name in VARIABLES if fits[name] is not None)
     opposite = [name for name, d in decisions.items() if d == "opposite"]
