@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
+from theory.errors import ParameterError, UnknownIdError, UserInputError
 
-class CensoredError(ValueError):
-    """A mean was asked of exit times some of which were cut off by the simulation horizon."""
+
+class CensoredError(UserInputError):
+    """A mean was asked of exit times some of which were cut off by the simulation horizon (mend: raise max_time)."""
 
 
 def normal_quantile(confidence: float) -> float:
     """Two-sided z for a central interval of the given confidence (0.95 -> 1.96)."""
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
+    if not (isinstance(confidence, numbers.Real) and 0 < confidence < 1):
+        raise ParameterError("confidence", confidence, "(0, 1)")
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion (good coverage near 0 and 1)."""
-    if trials <= 0:
-        raise ValueError("a proportion needs at least one trial")
+    if not (isinstance(trials, numbers.Real) and trials > 0):
+        raise ParameterError("trials", trials, "a positive count", "a proportion needs at least one trial")
+    if not (isinstance(successes, numbers.Real) and 0 <= successes <= trials):
+        raise ParameterError("successes", successes, f"a count in [0, trials = {trials}]")
     z = normal_quantile(confidence)
     p = successes / trials
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
@@ -77,16 +82,24 @@ class ExitTimes:
 
     def survival(self, t: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """P(tau > t) with pointwise Wilson intervals; censored paths count as survivors (t <= horizon)."""
-        t = np.asarray(t, dtype=float)
+        try:
+            t = np.asarray(t, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterError("t", t, "real times") from None
         if np.any(t > self.horizon):
-            raise ValueError(f"survival beyond the horizon {self.horizon:g} is unknown from this run")
+            raise ParameterError("t", float(np.max(t)), f"times up to the horizon {self.horizon:g}",
+                                 "survival beyond the horizon is unknown from this run")
         survivors = (self.times[None, :] > t[:, None]).sum(axis=1)
         bounds = np.array([wilson_interval(int(k), self.n_paths, confidence) for k in survivors])
         return survivors / self.n_paths, bounds[:, 0], bounds[:, 1]
 
     def side_probability(self, side: str | int, confidence: float = 0.95) -> tuple[float, float, float]:
         """P(exit through `side`) among all paths, with its Wilson interval."""
-        code = self.side_names.index(side) if isinstance(side, str) else int(side)
+        if isinstance(side, str) and side not in self.side_names:
+            raise UnknownIdError("exit side", side, list(self.side_names))
+        code = self.side_names.index(side) if isinstance(side, str) else side
+        if not (isinstance(code, numbers.Integral) and 0 <= code < len(self.side_names)):
+            raise ParameterError("side", side, f"a side name ({', '.join(self.side_names)}) or its index")
         hits = int(np.count_nonzero(self.sides == code))
         low, high = wilson_interval(hits, self.n_paths, confidence)
         return hits / self.n_paths, low, high

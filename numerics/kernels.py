@@ -19,6 +19,7 @@ dynamic is still stated once (DESIGN.md); numerics.montecarlo calls it through s
 from __future__ import annotations
 
 import math
+import numbers
 from functools import lru_cache
 
 import numba
@@ -26,7 +27,7 @@ import numpy as np
 import sympy as sp
 
 from theory.domain import Interval
-from theory.errors import ModelError
+from theory.errors import ModelError, ParameterError
 from theory.model import AlphaStable, Brownian, Model
 
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -254,14 +255,19 @@ def _exit_kernel(drift_src: str, diffusion_src: str, symbol_name: str, gaussian:
                         continue
                     xr = x[r] + drift(x[r]) * dt + diffusion(x[r]) * (factor * draw(s, r, alpha))
                     kr = k[r] + 1
-                    side = 0 if xr <= lower else (1 if xr >= upper else -1)
-                    if side < 0 and kr < max_steps:
+                    finite = xr - xr == 0.0   # False for NaN and +-inf
+                    if finite:
+                        side = 0 if xr <= lower else (1 if xr >= upper else -1)
+                    else:
+                        # as the torch loop: +-inf past a finite face exits; -inf at a natural end (lower = -inf,
+                        # where -inf <= lower would hold) or NaN never does, and is flagged (-2) for the caller
+                        side = 0 if xr < 0 and lower > -math.inf else (1 if xr > 0 and upper < math.inf else -1)
+                    if side < 0 and finite and kr < max_steps:
                         x[r], k[r] = xr, kr
                         continue
-                    # the path has exited or reached the horizon: record it, start the next one in this lane.
-                    # NaN never exits, so it runs to the horizon and is flagged (-2) for the caller to raise on
+                    # the path has exited, reached the horizon or become non-finite: record it, start the next one
                     p = path[r]
-                    steps_out[p] = kr if side >= 0 else (-2 if xr != xr else -1)
+                    steps_out[p] = kr if side >= 0 else (-1 if finite else -2)
                     sides_out[p] = side
                     positions_out[p] = xr
                     if following < end:
@@ -282,6 +288,12 @@ def exit_chunk(model: Model, *, size: int, seed: int, dt: float, max_steps: int)
     why = supports(model)
     if why:
         raise ModelError(f"kernel='numba' cannot run {model.name!r}: {why}; use kernel='torch'")
+    model.require_numeric()   # also refuses a diffusion that is not real inside the domain (math.sqrt < 0 is NaN here)
+    for name, value in (("size", size), ("max_steps", max_steps)):
+        if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0):
+            raise ParameterError(name, value, "a positive integer")
+    if not (isinstance(dt, numbers.Real) and math.isfinite(dt) and dt > 0):
+        raise ParameterError("dt", dt, "(0, oo)")
     (symbol,) = model.state
     alpha, factor = noise_unit(model, dt)
     run = _exit_kernel(str(sp.sympify(model.drift[0]).evalf()), str(sp.sympify(model.diffusion[0, 0]).evalf()),

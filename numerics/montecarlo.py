@@ -15,6 +15,7 @@ not depend on how many chunks run before; memory is bounded by the chunk size.
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import time
 from dataclasses import dataclass
@@ -70,7 +71,10 @@ def iter_exit_chunks(model: Model, *, n_paths: int, dt: float, max_time: float, 
     per-path loop with its own generator, CPU, 1-D interval models without scheduler; computes in float64 and
     ignores compact_every) or "auto" (numba where it applies, else torch). Both give the same law of exit times,
     from different random streams; each reproduces on the same machine for the same seed."""
-    _validate(n_paths=n_paths, dt=dt, max_time=max_time, chunk_size=chunk_size, compact_every=compact_every)
+    _validate(seed, n_paths=n_paths, dt=dt, max_time=max_time, chunk_size=chunk_size, compact_every=compact_every)
+    _require_model(model, dtype)
+    n_paths, chunk_size, compact_every, dt, max_time = int(n_paths), int(chunk_size), int(compact_every), float(dt), \
+        float(max_time)
     device = resolve_device(device)
     if resolve_kernel(kernel, model, device) == "numba":
         yield from _iter_numba_chunks(model, n_paths=n_paths, dt=dt, max_time=max_time, seed=seed,
@@ -147,6 +151,8 @@ def simulate_exit(model: Model, *, n_paths: int, dt: float, max_time: float, see
     Paths still inside at `max_time` are censored (side -1); ExitTimes refuses a mean over them.
     kernel: see iter_exit_chunks ("torch", "numba" or "auto").
     """
+    _validate(seed, n_paths=n_paths, dt=dt, max_time=max_time, chunk_size=chunk_size, compact_every=compact_every)
+    _require_model(model, dtype)
     device = resolve_device(device)
     if resolve_kernel(kernel, model, device) == "numba":
         dtype = torch.float64  # what the compiled kernel computes in, whatever was asked
@@ -213,12 +219,30 @@ def _iter_numba_chunks(model: Model, *, n_paths: int, dt: float, max_time: float
             bar.close()
 
 
-def _validate(**values) -> None:
+#: arguments that count something: a float such as 1000.0 is refused rather than truncated or rounded
+COUNTS = ("n_paths", "chunk_size", "compact_every")
+
+
+def _validate(seed=0, **values) -> None:
+    """Positive finite dt and max_time (real numbers), positive integer counts, a non-negative integer seed."""
     for name, value in values.items():
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        if name in COUNTS:
+            if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0):
+                raise ParameterError(name, value, "a positive integer", f"pass an int, e.g. {name}=1000")
+        elif not (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+                  and value > 0):
             raise ParameterError(name, value, "(0, oo)")
+    if not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0):
+        raise ParameterError("seed", seed, "a non-negative integer")
     if values["max_time"] < values["dt"]:
         raise ParameterError("max_time", values["max_time"], f"at least dt = {values['dt']}")
+
+
+def _require_model(model, dtype) -> None:
+    if not isinstance(model, Model):
+        raise UserInputError(f"the simulator needs a theory.model.Model, got {type(model).__name__}")
+    if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+        raise ParameterError("dtype", dtype, "a torch floating dtype (torch.float64 or torch.float32)")
 
 
 def _progress(progress, total: int):

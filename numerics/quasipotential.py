@@ -17,6 +17,8 @@ convergence evidence; a solver that has not converged raises instead of returnin
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,12 +45,28 @@ class NotConvergedError(RuntimeError):
 
 
 def _fields(model: Model):
+    if not isinstance(model, Model):
+        raise ModelError(f"the minimum-action solver needs a theory.model.Model, got {type(model).__name__}")
     if not isinstance(model.noise, Brownian):
-        raise ModelError("the Freidlin-Wentzell action here needs Brownian noise")
+        raise ModelError("the Freidlin-Wentzell action here needs Brownian noise: Lévy noise has no such action "
+                         "(its exits are single jumps); use Monte Carlo (numerics.montecarlo.simulate_exit)")
     model.require_numeric()
     state = model.state
+    covariance = model.covariance
+    # the action weighs phi' - b by a^{-1}: a singular a (fewer noise directions than states) makes it infinite
+    # off the noise directions, a constrained problem this solver does not treat
+    singular = sp.simplify(covariance.det()) == 0
+    if not singular:
+        try:
+            inverse_matrix = covariance.inv()
+        except (ValueError, ZeroDivisionError):  # SymPy's NonInvertibleMatrixError is a ValueError
+            singular = True
+    if singular:
+        raise ModelError(f"the covariance a = sigma sigma^T of {model.name!r} is singular (rank {covariance.rank()} < "
+                         f"{len(state)}): the Freidlin-Wentzell action weighs by a^-1, so degenerate noise is not "
+                         "supported by this solver")
     drift = sp.lambdify(state, list(model.drift), "numpy")
-    inverse = sp.lambdify(state, list(model.covariance.inv()), "numpy")
+    inverse = sp.lambdify(state, list(inverse_matrix), "numpy")
     d = len(state)
 
     def b(points: np.ndarray) -> np.ndarray:
@@ -100,18 +118,50 @@ def minimum_action_path(model: Model, start, end, *, n_points: int = 21, rtol: f
 
     Solved on n_points and again on 2 n_points - 1 (started from the first path); their relative difference is the
     error estimate, and a difference above rtol raises NotConvergedError instead of returning a number."""
+    if not (isinstance(n_points, numbers.Integral) and not isinstance(n_points, bool) and n_points >= 3):
+        raise ParameterError("n_points", n_points, "an integer >= 3")
+    for name, value, admissible in (("rtol", rtol, "(0, oo)"), ("spacing_weight", spacing_weight, "[0, oo)")):
+        if not (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+                and (value > 0 or (value == 0 and name == "spacing_weight"))):
+            raise ParameterError(name, value, admissible)
     b, a_inv = _fields(model)
-    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
-    path = initial_path if initial_path is not None else np.linspace(start, end, n_points)
+    d = len(model.state)
+    start, end = _point("start", start, (d,)), _point("end", end, (d,))
+    path = np.linspace(start, end, n_points) if initial_path is None else _point("initial_path", initial_path, (-1, d))
     coarse, coarse_action, evaluations = _optimise(start, end, path, b, a_inv, spacing_weight)
     fine, action, more = _optimise(start, end, _refined(coarse, 2 * n_points - 1), b, a_inv, spacing_weight)
     if not np.isfinite(action):
+        _require_regular(fine, b, a_inv, model)
         raise NotConvergedError("the action is not finite")
     change = abs(action - coarse_action) / max(abs(action), 1e-300)
     if change > rtol:
         raise NotConvergedError(f"the action changed by {change:.2e} (> rtol {rtol:g}) from {n_points} to "
                                 f"{2 * n_points - 1} points: use more points")
     return ActionPath(action, fine, 2, change, evaluations + more)
+
+
+def _point(name: str, value, shape: tuple) -> np.ndarray:
+    """A finite real array of the given shape (-1: any length >= 3), or a one-line ParameterError."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ParameterError(name, value, f"a real array of shape {shape}") from None
+    fits = array.ndim == len(shape) and all(n == k or (k == -1 and n >= 3) for n, k in zip(array.shape, shape))
+    if not (fits and array.dtype.kind in "iuf" and np.all(np.isfinite(array))):
+        raise ParameterError(name, np.array2string(array, threshold=6).replace("\n", ""),
+                             f"finite real numbers, shape {shape}".replace("-1", "n >= 3"))
+    return array.astype(float)
+
+
+def _require_regular(path: np.ndarray, b, a_inv, model: Model) -> None:
+    """Say where a non-finite action comes from: a covariance singular (or a drift infinite) on the path."""
+    middles = (path[1:] + path[:-1]) / 2
+    with np.errstate(all="ignore"):
+        bad = ~np.isfinite(a_inv(middles)).all(axis=(1, 2)) | ~np.isfinite(b(middles)).all(axis=1)
+    if bad.any():
+        raise ModelError(f"the covariance a = sigma sigma^T of {model.name!r} is singular (or the drift infinite) at "
+                         f"x = {np.round(middles[bad][0], 6).tolist()} on the path: the action is infinite there; "
+                         "degenerate noise is not supported by this solver")
 
 
 def _require_enclosed(point: np.ndarray, polygon: np.ndarray) -> None:
@@ -129,6 +179,10 @@ def _require_enclosed(point: np.ndarray, polygon: np.ndarray) -> None:
 def quasi_potential_on_boundary(model: Model, attractor, boundary, *, samples: int = 24, **path_options) -> dict:
     """V_0 = min over the boundary of V: boundary(u) maps u in [0, 1) to a boundary point (a closed curve in 2-D).
     A coarse scan over `samples` values of u, then a bounded scalar minimisation around the best one."""
+    if not (isinstance(samples, numbers.Integral) and not isinstance(samples, bool) and samples >= 2):
+        raise ParameterError("samples", samples, "an integer >= 2")
+    if not callable(boundary):
+        raise ParameterError("boundary", boundary, "a callable u in [0, 1) -> boundary point")
     grid = np.arange(samples) / samples
     _require_enclosed(np.asarray(attractor, dtype=float), np.array([boundary(u) for u in np.arange(64) / 64]))
     values = [minimum_action_path(model, attractor, boundary(u), **path_options).action for u in grid]

@@ -38,6 +38,7 @@ replicas. Written by hand: no maintained Python library implements AMS for batch
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -336,10 +337,14 @@ def _excursions(chain: _Chain, particles: list[_Particle], z_a: float, max_steps
 
 
 def _validate(**values) -> None:
+    """dt a positive finite real; every other argument here counts something: a positive integer."""
     for name, value in values.items():
-        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-                and value > 0):
-            raise ParameterError(name, value, "(0, oo)")
+        if name == "dt":
+            if not (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+                    and value > 0):
+                raise ParameterError(name, value, "(0, oo)")
+        elif not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0):
+            raise ParameterError(name, value, "a positive integer")
 
 
 # ------------------------------------------------------------------------------ the estimator
@@ -359,18 +364,29 @@ def mean_exit_time_ams(model: Model, *, dt: float, replicas: int = 10, particles
     _validate(dt=dt, replicas=replicas, particles=particles, cycle_paths=cycle_paths, cycles=cycles,
               pilot_paths=pilot_paths, pilot_steps=pilot_steps, max_iterations=max_iterations,
               max_excursion_steps=max_excursion_steps)
-    for name, value in (("replicas", replicas), ("particles", particles), ("cycle_paths", cycle_paths),
-                        ("cycles", cycles)):
-        if not isinstance(value, int):
-            raise ParameterError(name, value, "a positive integer")
     if replicas < 2:
         raise ParameterError("replicas", replicas, "at least 2", "the standard error needs independent replicas")
     killed = max(1, particles // 10) if killed is None else killed
-    if not (isinstance(killed, int) and 1 <= killed < particles):
+    if not (isinstance(killed, numbers.Integral) and not isinstance(killed, bool) and 1 <= killed < particles):
         raise ParameterError("killed", killed, f"an integer in [1, particles = {particles})")
+    if not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0):
+        raise ParameterError("seed", seed, "a non-negative integer")
+    if levels is not None:
+        try:
+            pair = tuple(float(v) for v in levels)
+        except (TypeError, ValueError):
+            pair = ()
+        if len(pair) != 2:
+            raise ParameterError("levels", levels, "None or two real numbers (z_A, z_Sigma)")
+        levels = pair
+    if not isinstance(model, Model):
+        raise ModelError(f"the splitting estimator needs a theory.model.Model, got {type(model).__name__}")
     started = time.perf_counter()
     device = resolve_device(device)
     model.require_numeric()
+    if all(entry == 0 for entry in model.diffusion):
+        raise ModelError("no noise: sigma = 0, so the dynamic is a deterministic flow with no rare exit to split; "
+                         "integrate dx/dt = b(x) (or use simulate_exit)")
     xi = _reaction_coordinate(model, reaction_coordinate, device, dtype)
     chain = _Chain(model, dt, xi, device, dtype, seed)
     start = chain.compiled.start.unsqueeze(0)
@@ -468,12 +484,20 @@ def mean_exit_time_ams(model: Model, *, dt: float, replicas: int = 10, particles
 
     everyone = np.ones(replicas, dtype=bool)
     tau, p, loop, reach = estimate(everyone)
+    # a budget too small for the event is the caller's to mend (raise particles): an input error, said in one line
     if not p > 0:
-        raise ArithmeticError("no replica reached the exit (p_hat = 0 in every replica): raise particles or "
-                              "check that the reaction coordinate leads to the exit")
-    leave_one_out = np.array([estimate(everyone & (np.arange(replicas) != r))[0] for r in range(replicas)])
+        raise ParameterError("particles", particles, "enough for some replica to reach the exit",
+                             "p_hat = 0 in every replica: raise particles or check that the reaction coordinate "
+                             "leads to the exit")
+    with np.errstate(invalid="ignore", divide="ignore"):   # 0/0 where the others saw no cycle: said below
+        leave_one_out = np.array([estimate(everyone & (np.arange(replicas) != r))[0] for r in range(replicas)])
     if not np.all(np.isfinite(leave_one_out)):
-        raise ArithmeticError("p_hat = 0 in all but one replica: the jackknife error is undefined; raise particles")
+        if np.count_nonzero(p_r > 0) < 2:
+            raise ParameterError("particles", particles, "enough for p_hat > 0 in at least two replicas",
+                                 "p_hat = 0 in all but one replica, so the jackknife error is undefined; raise particles")
+        raise ParameterError("cycle_paths", cycle_paths, "enough for the replicas to observe T_0, F and R",
+                             "leaving one replica out leaves none of a cycle phase's times, so the jackknife error is "
+                             "undefined; raise cycle_paths")
     jackknife = math.sqrt((replicas - 1) / replicas * np.sum((leave_one_out - leave_one_out.mean()) ** 2))
     return SplittingResult(
         probability=float(p), probability_stderr=float(p_r.std(ddof=1) / math.sqrt(replicas)),

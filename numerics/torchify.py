@@ -7,6 +7,7 @@ A state batch has shape (paths, N); noise increments have shape (paths, M).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Callable
 
@@ -133,12 +134,28 @@ def _scheduler_steps(model: Model, device: torch.device, dtype: torch.dtype) -> 
         else:
             F = sp.lambdify(u, antiderivative, modules="math")
             averages.append(lambda k, dt, F=F, a=a: max((F((k + 1) * dt) - F(k * dt)) / dt, 0.0) ** (1 / a))
+    averages = [_guarded(average, factor) for average, factor in zip(averages, factors)]
     if not per_column:
         return averages[0]
 
     def scales(k: int, dt: float) -> torch.Tensor:
         return torch.tensor([average(k, dt) for average in averages], dtype=dtype, device=device)
     return scales
+
+
+def _guarded(average: Callable, factor: sp.Expr) -> Callable:
+    """The step scale, or a one-line ModelError where s(t) is not real and finite (math raises a bare
+    ValueError on sqrt of a negative)."""
+    def evaluate(k: int, dt: float) -> float:
+        try:
+            value = average(k, dt)
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError) as error:
+            value = error
+        if not (isinstance(value, numbers.Real) and math.isfinite(value)):
+            raise ModelError(f"the scheduler s(t) = {factor} is not real and finite on [{k * dt:g}, {(k + 1) * dt:g}] "
+                             f"({value}): a noise scale must be a real function of t >= 0")
+        return float(value)
+    return evaluate
 
 
 def _increments(model: Model, device: torch.device, dtype: torch.dtype) -> Callable:

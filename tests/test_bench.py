@@ -99,8 +99,8 @@ def test_cli_bench_refuses_a_missing_device():
 
 def test_compiled_kernel_refuses_a_non_finite_path_like_the_torch_loop():
     x = sp.Symbol("x", real=True)
-    # sqrt(x) of a path pushed below 0 is NaN: neither kernel may report it as a censored path
-    model = Model("sqrt noise", (x,), sp.Matrix([-1]), sp.Matrix([[sp.sqrt(x)]]), Interval(-sp.oo, 10), (1,))
+    # the cubic drift blows paths up to -inf: neither kernel may report them as censored or as exits
+    model = Model("explodes", (x,), sp.Matrix([x**3]), sp.Matrix([[1]]), Interval(-sp.oo, 10), (-1,))
     for kernel in ("torch", "numba"):
         with pytest.raises(FloatingPointError, match="non-finite"):
             simulate_exit(model, n_paths=100, dt=0.01, max_time=10, kernel=kernel)

@@ -129,8 +129,16 @@ def test_censoring_refuses_a_mean_but_gives_survival():
 
 
 def test_non_finite_paths_are_an_error_not_a_nan():
-    model = Model("sqrt noise", (x,), sp.Matrix([0]), sp.Matrix([[sp.sqrt(x)]]), Interval(-sp.oo, 10), (1e-3,))
+    # the cubic drift blows paths up to -inf within a few steps: never reported as a censored path or an exit
+    model = Model("explodes", (x,), sp.Matrix([x**3]), sp.Matrix([[1]]), Interval(-sp.oo, 10), (-1,))
     with pytest.raises(FloatingPointError, match="non-finite"):
+        simulate_exit(model, n_paths=1000, dt=0.1, max_time=100, seed=0)
+
+
+def test_a_negative_variance_is_refused_as_one():
+    """sqrt(x) on (-oo, 10) has a negative variance inside the domain: said so before any path runs."""
+    model = Model("sqrt noise", (x,), sp.Matrix([0]), sp.Matrix([[sp.sqrt(x)]]), Interval(-sp.oo, 10), (1e-3,))
+    with pytest.raises(UserInputError, match="negative"):
         simulate_exit(model, n_paths=1000, dt=0.1, max_time=100, seed=0)
 
 

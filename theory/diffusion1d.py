@@ -21,7 +21,7 @@ import sympy as sp
 from .derivation import Derivation
 from .domain import Interval
 from .errors import ModelError
-from .model import Model
+from .model import Brownian, Model
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,14 @@ def _one_dimensional(model: Model) -> tuple[sp.Symbol, sp.Expr, sp.Expr, Interva
         raise ModelError(f"model {model.name!r} is not a 1-D diffusion on an interval")
     if model.scheduler is not None:
         raise ModelError("the exact 1-D formulas need a time-homogeneous model (no scheduler)")
-    return model.state[0], model.drift[0], model.covariance[0, 0], model.domain
+    if not isinstance(model.noise, Brownian):
+        raise ModelError(f"the exact 1-D formulas solve the Brownian generator; {model.name!r} has Lévy noise, whose "
+                         "generator is nonlocal: simulate it (numerics.montecarlo.simulate_exit)")
+    a = model.covariance[0, 0]
+    if a == 0:
+        raise ModelError(f"no noise: sigma = 0 in {model.name!r}, a deterministic flow; its exit time is not a "
+                         "question for the diffusion formulas (integrate dx/dt = b(x), or simulate_exit)")
+    return model.state[0], model.drift[0], a, model.domain
 
 
 def _at(expr: sp.Expr, x: sp.Symbol, value: sp.Expr) -> sp.Expr:

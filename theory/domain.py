@@ -10,7 +10,16 @@ from .errors import ModelError
 
 
 def _as_expr(value) -> sp.Expr:
-    return sp.sympify(value)
+    try:
+        expr = sp.sympify(value, strict=True)
+    except (sp.SympifyError, TypeError):
+        expr = None
+    if not isinstance(expr, sp.Expr):
+        raise ModelError(f"a domain bound or point must be a number or a SymPy expression, got {value!r}")
+    # a NaN or complex bound would make every later comparison raise (SymPy: "Invalid NaN comparison")
+    if expr.has(sp.nan) or (expr.is_number and expr.is_extended_real is False):
+        raise ModelError(f"a domain bound or point must be real (or +-oo), got {expr}")
+    return expr
 
 
 def _not_below(lower: sp.Expr, upper: sp.Expr) -> bool:

@@ -9,11 +9,14 @@ layers read the same fields, so each dynamic has exactly one definition in the c
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, replace
 
+import mpmath
 import sympy as sp
+from mpmath.libmp import NoConvergence
 
-from .domain import Domain, Interval
+from .domain import Ball, Domain, Interval
 from .errors import ModelError, ParameterError
 
 
@@ -44,9 +47,10 @@ class AlphaStable:
     measure: str = "unnormalised"
 
     def __post_init__(self) -> None:
-        alphas = tuple(sp.sympify(a) for a in self.alphas)
+        alphas = tuple(_number_or_expression("alpha", a) for a in self.alphas)
         for i, a in enumerate(alphas):
-            if a.is_number and not (0 < a <= 2):
+            # real first: SymPy raises TypeError on comparing NaN or a complex number
+            if a.is_number and not (a.is_extended_real and a.is_finite and 0 < a <= 2):
                 raise ParameterError(f"alpha[{i}]", a, "(0, 2]", "the stability index of a stable law")
         if self.measure not in ("unnormalised", "standard"):
             raise ModelError(f"unknown Lévy-measure normalisation {self.measure!r}: use 'unnormalised' or 'standard'")
@@ -105,16 +109,30 @@ class Model:
             raise ModelError(f"{len(self.noise.alphas)} stability indices for {diffusion.shape[1]} noise coordinates")
         if self.interpretation != "ito":
             raise ModelError("only the Itô interpretation is implemented (the simulator is Euler-Maruyama)")
+        # numeric entries decide here; state-dependent ones when the model is numeric (_require_real_fields)
+        for i in range(len(state)):
+            _require_real(f"drift[{i}]", drift[i])
+            for j in range(diffusion.cols):
+                _require_real(f"diffusion[{i}, {j}]" if diffusion.cols > 1 else f"diffusion[{i}]", diffusion[i, j],
+                              "a variance sigma^2 must be >= 0: check the sign of the parameters under the square root")
+        start = tuple(_number_or_expression("start", v) for v in self.start)
+        for i, v in enumerate(start):
+            _require_real(f"start[{i}]", v)
         object.__setattr__(self, "state", state)
         object.__setattr__(self, "drift", drift)
         object.__setattr__(self, "diffusion", diffusion)
-        object.__setattr__(self, "start", tuple(sp.sympify(v) for v in self.start))
+        object.__setattr__(self, "start", start)
 
     # ----------------------------------------------------------------- constructors
     @classmethod
     def overdamped_langevin(cls, name: str, potential: sp.Expr, state, temperature: sp.Expr,
                             domain: Domain, start, **kwargs) -> "Model":
         """dX = -grad U(X) dt + sqrt(2 D) dW: the dynamic of Kramers' law (D = temperature)."""
+        temperature = _number_or_expression("temperature", temperature)
+        # a numeric D <= 0 would give the complex diffusion sqrt(2 D); symbols are checked when bound
+        if temperature.is_number and not (temperature.is_extended_real and temperature.is_finite
+                                           and temperature.is_positive):
+            raise ParameterError("temperature", temperature, "(0, oo)", "D of dX = -grad U dt + sqrt(2 D) dW")
         state = tuple(state) if isinstance(state, (tuple, list)) else (state,)
         gradient = sp.Matrix([sp.diff(potential, s) for s in state])
         diffusion = sp.sqrt(2 * temperature) * sp.eye(len(state))
@@ -194,7 +212,7 @@ class Model:
             if symbol is None:
                 known = ", ".join(by_name) or "none"
                 raise ParameterError(str(key), value, f"one of the model's parameters ({known})")
-            substitution[symbol] = sp.sympify(value)
+            substitution[symbol] = _number_or_expression(symbol.name, value)
         for symbol, value in substitution.items():
             _check_assumptions(symbol, value)
         for constraint in self.constraints:
@@ -216,6 +234,8 @@ class Model:
         if not bound.parameters and not bound.domain.contains(bound.start):
             raise ModelError(f"the start {bound.start} does not lie inside the domain {bound.domain}: "
                              "move the start or widen the domain")
+        if not bound.parameters:
+            bound._require_real_fields()
         return bound
 
     def require_numeric(self) -> None:
@@ -226,6 +246,42 @@ class Model:
                              f"e.g. model.bind({self.parameters[0].name}=...)")
         if not self.domain.contains(self.start):
             raise ModelError(f"the start {self.start} does not lie inside the domain {self.domain}")
+        self._require_real_fields()
+
+    def _require_real_fields(self) -> None:
+        """Refuse a drift or diffusion that is not real somewhere inside the domain (a variance sigma^2 < 0).
+
+        Decided on sample points: 512 midpoints of the interval in 1-D, plus the critical points of sigma^2 when
+        it is a polynomial (so its minimum is among them, and the check is exact); 256 fixed pseudo-random points
+        in N-D. Infinite ends are sampled up to 10 widths beyond the start. Constant entries were decided exactly
+        when the Model was built. Runs once per Model."""
+        if self.__dict__.get("_fields_checked"):
+            return
+        entries = [(f"drift b(x)[{i}]", e) for i, e in enumerate(self.drift) if e.free_symbols]
+        entries += [("diffusion sigma(x)", e) for e in self.diffusion if e.free_symbols]
+        variance = self.covariance[0, 0] if self.dimension == 1 and self.diffusion.shape == (1, 1) else None
+        if entries:
+            points = _inside_points(self, variance)
+            if variance is not None and variance.free_symbols:
+                # 1-D: say where sigma^2 is most negative (the covariance is sigma sigma^T, no conjugate)
+                f = sp.lambdify(self.state, variance, "mpmath")
+                values = [(_evaluate(f, p), p) for p in points]
+                real = [(v.real, p) for v, p in values if v is not None and not mpmath.isnan(v) and v.imag == 0]
+                if real and min(real)[0] < 0:
+                    lowest, (at,) = min(real)
+                    raise ModelError(f"the variance sigma(x)^2 = {float(lowest):.4g} is negative at x = "
+                                     f"{mpmath.nstr(at, 6)} inside the domain {self.domain}: a diffusion needs "
+                                     "sigma(x)^2 >= 0; restrict the domain or fix sigma")
+            functions = [(what, sp.lambdify(self.state, e, "mpmath")) for what, e in entries]
+            for point in points:
+                for what, f in functions:
+                    value = _evaluate(f, point)
+                    if value is not None and (mpmath.isnan(value) or value.imag != 0):
+                        where = ", ".join(mpmath.nstr(p, 6) for p in point)
+                        raise ModelError(f"the {what} is not real at x = ({where}) inside the domain {self.domain}: "
+                                         "a diffusion needs a real sigma(x) (a variance sigma sigma^T >= 0); "
+                                         "restrict the domain or fix the model")
+        object.__setattr__(self, "_fields_checked", True)
 
     def describe(self) -> str:
         rows = [f"Model {self.name}: state {', '.join(map(str, self.state))} ({self.interpretation.capitalize()}, "
@@ -240,11 +296,77 @@ class Model:
         return "\n".join(rows)
 
 
+def _number_or_expression(name: str, value) -> sp.Expr:
+    try:
+        expr = sp.sympify(value, strict=True)
+    except (sp.SympifyError, TypeError):
+        expr = None
+    if not isinstance(expr, sp.Expr):
+        raise ParameterError(name, value, "a number or a SymPy expression")
+    return expr
+
+
+def _require_real(name: str, value: sp.Expr, hint: str = "") -> None:
+    """A numeric entry must be a finite real number (complex ones come from sqrt of a negative variance)."""
+    if not value.is_number:
+        return
+    if value.has(sp.nan) or value.is_finite is False:
+        raise ModelError(f"{name} = {value} is not a finite number")
+    if value.is_extended_real is False or (value.is_extended_real is None and sp.im(value.evalf()) != 0):
+        raise ModelError(f"{name} = {value} is not real" + (f": {hint}" if hint else ""))
+
+
+def _inside_points(model: Model, variance: sp.Expr | None) -> list[tuple]:
+    """Sample points strictly inside the model's (numeric) domain, as tuples of mpf (see _require_real_fields)."""
+    domain = model.domain
+    start = [mpmath.mpf(float(v)) for v in model.start]
+    if isinstance(domain, Interval):
+        lower, upper = domain.lower, domain.upper
+        width = 10 * max(1, float(upper - start[0]) if upper.is_finite else 0,
+                         float(start[0] - lower) if lower.is_finite else 0)
+        lo = mpmath.mpf(float(lower)) if lower.is_finite else start[0] - width
+        hi = mpmath.mpf(float(upper)) if upper.is_finite else start[0] + width
+        points = [lo + (hi - lo) * (k + mpmath.mpf(0.5)) / 512 for k in range(512)]
+        x = model.state[0]
+        if variance is not None and variance.is_polynomial(x) and sp.Poly(variance, x).degree() > 1:
+            try:   # square-free: nroots does not converge on multiple roots
+                roots = sp.Poly(sp.diff(variance, x), x).sqf_part().nroots(n=20)
+            except NoConvergence:
+                roots = []
+            points += [mpmath.mpf(c.real) for c in map(complex, roots) if c.imag == 0 and lo < c.real < hi]
+        return [(p,) for p in points + start]
+    generator = random.Random(0)   # fixed points: the same Model always gets the same answer
+    if isinstance(domain, Ball):
+        center, radius = [float(c) for c in domain.center], float(domain.radius)
+        points = []
+        while len(points) < 256:
+            u = [generator.uniform(-1, 1) for _ in center]
+            if sum(v * v for v in u) < 1:
+                points.append(tuple(mpmath.mpf(c + radius * v) for c, v in zip(center, u)))
+        return points + [tuple(start)]
+    bounds = []
+    for lo, hi, x0 in zip(domain.lower, domain.upper, start):
+        width = 10 * max(1, float(hi - x0) if hi.is_finite else 0, float(x0 - lo) if lo.is_finite else 0)
+        bounds.append((float(lo) if lo.is_finite else float(x0) - width, float(hi) if hi.is_finite else float(x0) + width))
+    points = [tuple(mpmath.mpf(generator.uniform(a, b)) for a, b in bounds) for _ in range(256)]
+    return points + [tuple(start)]
+
+
+def _evaluate(f, point: tuple):
+    """f at the point as an mpc, or None at a pole (a singularity is not a question of sign)."""
+    try:
+        return mpmath.mpc(f(*point))
+    except (ZeroDivisionError, ValueError, TypeError):
+        return None
+
+
 def _check_assumptions(symbol: sp.Symbol, value: sp.Expr) -> None:
     if not value.is_number:
         return
     if value.is_finite is False or value.has(sp.nan):
         raise ParameterError(symbol.name, value, "a finite number")
+    if symbol.is_extended_real and value.is_extended_real is False:
+        raise ParameterError(symbol.name, value, "a real number")
     if symbol.is_positive and not value.is_positive:
         raise ParameterError(symbol.name, value, "(0, oo)")
     if symbol.is_nonnegative and value.is_negative:
