@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import shutil
@@ -18,8 +19,10 @@ from verify import get_check, run_suite
 from verify.catalogue import NOT_RUN, render_catalogue
 from verify.cli import main
 from verify.html_report import key_number, render_html, write_html
-from verify.outcome import Outcome, Verdict
-from verify.report import claim_verdict, outcomes_by_claim, read_json, write_json
+from verify.outcome import Basis, Outcome, Verdict
+from verify.report import (claim_verdict, claim_verdict_label, correction_status, outcomes_by_claim, read_json,
+                           render_markdown, write_json)
+from verify.runner import ONLY_CITED, Report
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -84,7 +87,7 @@ def test_small_run_has_what_the_page_must_show(report):
     verdicts = {o.check: o.verdict for o in report.outcomes}
     plotted_refuted = [o for o in report.outcomes if o.verdict is Verdict.REFUTED and get_check(o.check).plot]
     assert plotted_refuted, f"the run must hold a REFUTED check with a plot: {verdicts}"
-    assert any(len(o.claim.split(", ")) > 1 for o in report.outcomes), "and a check naming several claims"
+    assert any(o.comparators for o in report.outcomes), "and a check citing other claims as comparators"
 
 
 def test_page_is_self_contained_with_one_row_per_claim(report, page):
@@ -112,8 +115,16 @@ def test_refuted_claims_show_stated_derived_and_plot(report, page):
         section = articles[claim_id]
         assert "<math" in section and "LaTeX:" in section, claim_id  # the stated formula, MathML and TeX
         for outcome in grouped[claim_id]:
-            if outcome.verdict is Verdict.REFUTED and outcome.correction:
-                assert "derived by the toolkit" in section, (claim_id, outcome.check)
+            if outcome.claim != claim_id:  # cited as a comparator: a line pointing at the claim it judges
+                assert "cited as a comparator by check" in section and outcome.check in section
+                continue
+            assert f"basis: {html.escape(outcome.basis)}" in section, (claim_id, outcome.check)
+            if outcome.correction:  # gated: a correction only once confirmed, else "not known" and what was derived
+                status, _ = correction_status(outcome, report.outcomes)
+                shown = {"confirmed": "derived replacement</b> (checked by",
+                         "not run": "derived replacement, not confirmed in this report"}.get(
+                    status, "the correct form is not known")
+                assert shown in section, (claim_id, outcome.check, status)
             if outcome.verdict is Verdict.REFUTED and get_check(outcome.check).plot:
                 assert f'alt="evidence plot of {outcome.check}"' in section, (claim_id, outcome.check)
 
@@ -153,6 +164,50 @@ def test_page_renders_in_headless_chromium(report, page, tmp_path):
     assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in loaded), images
 
 
+_STYLE_PROBE = """<script>window.addEventListener('load', function () {
+  function seen(selector) { return Array.from(document.querySelectorAll(selector)).map(function (e) {
+    var s = getComputedStyle(e), r = e.getBoundingClientRect(), row = e.closest('tr.claim-row');
+    return {text: e.textContent, background: s.backgroundColor, outline: s.outlineStyle, width: r.width,
+            height: r.height, claim: row ? row.dataset.claim : null}; }); }
+  var out = document.createElement('pre'); out.id = 'style-status';
+  out.textContent = JSON.stringify({rows: seen('#claims .verdict'), remarks: seen('p.remark'),
+                                    corrections: seen('div.correction')});
+  document.body.appendChild(out); });</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (Debian: apt-get install -y chromium)")
+def test_consistent_claim_and_gated_correction_render_in_headless_chromium(tmp_path):
+    """The synthetic report in Chromium: CONSISTENT WITH ITS PROOF is drawn in a colour of its own (and outlined),
+    apart from VERIFIED; an only-cited claim reads "only cited"; remarks and corrections are laid out (non-empty
+    boxes); the confirmed replacement is printed as one, the others say that the correct form is not known."""
+    page = write_html(synthetic_report(), tmp_path / "synthetic.html")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _STYLE_PROBE + "</body>"), encoding="utf-8")
+    run = _chromium("--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    status = re.search(r'<pre id="style-status">(.*?)</pre>', run.stdout, re.S)
+    assert status, "the load handler did not run"
+    seen = json.loads(html.unescape(status.group(1)))
+    rows = {badge["claim"]: badge for badge in seen["rows"]}
+    assert {c: b["text"] for c, b in rows.items()} == {c: claim_verdict_label(v) for c, v in SYNTHETIC_VERDICTS.items()}
+    consistent, verified = rows["battash.thm4_1_appendix"], rows["kramers.mean_escape_time"]
+    assert consistent["background"] != verified["background"] and consistent["outline"] == "dashed"
+    assert verified["outline"] == "none"
+    assert rows["battash.thm4_1"]["background"] not in (consistent["background"], verified["background"])
+    assert all(b["width"] > 0 and b["height"] > 0 for b in seen["rows"])
+    assert [r["text"] for r in seen["remarks"]] == [f"remark: {REMARK}"] and seen["remarks"][0]["height"] > 0
+    corrections = [c["text"] for c in seen["corrections"]]
+    assert len(corrections) == 3 and all(c["height"] > 0 for c in seen["corrections"])
+    confirmed = [c for c in corrections if c.startswith("derived replacement (checked by: s.fix)")]
+    unknown = [c for c in corrections if c.startswith("the correct form is not known; what was derived:")]
+    assert len(confirmed) == 1 and len(unknown) == 2
+    assert any("2*lambda_bar" in c and "no montecarlo check of battash.eq15" in c for c in unknown)
+    assert any("D/2" in c and "not a claim with checks of its own" in c for c in unknown)
+    dom = _articles(run.stdout)
+    assert "CONSISTENT WITH ITS PROOF" in dom["battash.thm4_1_appendix"].split("</h3>")[0]
+    assert "REFUTED" not in "".join(t for _, t in _badges(dom["battash.thm4_1"]))
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (Debian: apt-get install -y chromium)")
 def test_page_screenshot_is_not_blank(page, tmp_path):
     import matplotlib.image
@@ -165,22 +220,187 @@ def test_page_screenshot_is_not_blank(page, tmp_path):
     assert pixels[..., :3].std() > 0.05  # text, table and verdict badges drawn, not a blank page
 
 
-def _outcome(check: str, claims: str, verdict: Verdict, evidence: dict | None = None) -> Outcome:
-    return Outcome(check, claims, "source", "symbolic", verdict, "summary", evidence or {})
+def _outcome(check: str, claim: str, verdict: Verdict, evidence: dict | None = None, basis: Basis | str = "",
+             method: str = "symbolic", comparators: tuple = (), **extra) -> Outcome:
+    return Outcome(check, claim, "source", method, verdict, f"summary of {check}", evidence or {},
+                   comparators=list(comparators), basis=str(basis), **extra)
 
 
-def test_claim_verdict_is_decided_by_the_checks_that_test_the_claim_first():
-    outcomes = [_outcome("a.own", "a", Verdict.VERIFIED), _outcome("b.vs_a", "b, a", Verdict.REFUTED),
-                _outcome("c.vs_a", "c, a", Verdict.INCONCLUSIVE)]
+V, B = Verdict, Basis
+REMARK = "read per SGD iteration (001's clock) the rate agrees: VERIFIED in that convention"
+
+
+def synthetic_report() -> Report:
+    """Outcomes on registered claims that show every case a renderer must draw: a claim VERIFIED by a model
+    derivation (and its units); one CONSISTENT WITH ITS PROOF, also cited as a comparator; one only cited; one
+    REFUTED with a remark; a refuted formula whose replacement is a registered claim verified on every method the
+    original failed (confirmed), one whose replacement lacks the simulation its original failed (unconfirmed), one
+    whose replacement is only text (unchecked); a claim judged by its units alone (INCONCLUSIVE)."""
+    outcomes = [
+        _outcome("s.model", "kramers.mean_escape_time", V.VERIFIED, basis=B.MODEL),
+        _outcome("s.units", "kramers.mean_escape_time", V.VERIFIED, basis=B.UNITS, method="scaling"),
+        _outcome("s.proof", "battash.thm4_1_appendix", V.CONSISTENT, basis=B.PAPER),
+        _outcome("s.cor", "battash.cor4_2", V.REFUTED, basis=B.MODEL,
+                 comparators=("battash.thm4_1_appendix", "battash.thm4_1"), remarks=[REMARK]),
+        _outcome("s.quad", "kramers.symmetric_quartic_time", V.REFUTED, {"exact / claim": 1.22}, basis=B.EXACT,
+                 method="quadrature", correction={"text": "sqrt(2)*pi*(3*D/2 + 1)*exp(1/(4*D))",
+                                                  "claim": "kramers.symmetric_quartic_correction"}),
+        _outcome("s.fix", "kramers.symmetric_quartic_correction", V.VERIFIED, basis=B.EXACT, method="quadrature"),
+        _outcome("s.eq13", "battash.eq13", V.REFUTED, basis=B.MODEL,
+                 correction={"text": "2*lambda_bar", "claim": "battash.eq15"}),
+        _outcome("s.eq13_mc", "battash.eq13", V.REFUTED, basis=B.SIMULATION, method="montecarlo"),
+        _outcome("s.eq15", "battash.eq15", V.VERIFIED, basis=B.MODEL),
+        _outcome("s.prop", "battash.prop3_2", V.REFUTED, basis=B.MODEL, correction={"text": "D/2"}),
+        _outcome("s.gibbs", "kramers.gibbs_density", V.VERIFIED, basis=B.UNITS, method="scaling"),
+    ]
+    return Report("synthetic", "2025-01-01T00:00:00+00:00", 1.0, "cpu (synthetic)", {"python": "3"}, outcomes)
+
+
+SYNTHETIC_VERDICTS = {
+    "kramers.mean_escape_time": V.VERIFIED, "battash.thm4_1_appendix": V.CONSISTENT, "battash.cor4_2": V.REFUTED,
+    "battash.thm4_1": None, "kramers.symmetric_quartic_time": V.REFUTED,
+    "kramers.symmetric_quartic_correction": V.VERIFIED, "battash.eq13": V.REFUTED, "battash.eq15": V.VERIFIED,
+    "battash.prop3_2": V.REFUTED, "kramers.gibbs_density": V.INCONCLUSIVE}
+
+
+def test_claim_verdict_truth_is_decided_by_independent_bases():
+    def verdict(*outcomes):
+        return claim_verdict("a", list(outcomes))
+
+    # an independent refutation beats agreement with the paper's own proof
+    assert verdict(_outcome("p", "a", V.CONSISTENT, basis=B.PAPER),
+                   _outcome("m", "a", V.REFUTED, basis=B.MODEL)) is V.REFUTED
+    # a statement that does not follow from its proof but is right by an independent basis is VERIFIED
+    assert verdict(_outcome("p", "a", V.REFUTED, basis=B.PAPER),
+                   _outcome("s", "a", V.VERIFIED, basis=B.SIMULATION, method="montecarlo")) is V.VERIFIED
+    # agreement with its own proof and nothing independent: consistency, not truth
+    assert verdict(_outcome("p", "a", V.CONSISTENT, basis=B.PAPER)) is V.CONSISTENT
+    assert verdict(_outcome("p", "a", V.REFUTED, basis=B.PAPER)) is V.REFUTED
+    # units are a necessary condition: alone they never verify (but they can refute)
+    assert verdict(_outcome("u", "a", V.VERIFIED, basis=B.UNITS, method="scaling")) is V.INCONCLUSIVE
+    assert verdict(_outcome("u", "a", V.VERIFIED, basis=B.UNITS, method="scaling"),
+                   _outcome("p", "a", V.CONSISTENT, basis=B.PAPER)) is V.CONSISTENT
+    assert verdict(_outcome("u", "a", V.REFUTED, basis=B.UNITS, method="scaling"),
+                   _outcome("m", "a", V.VERIFIED, basis=B.MODEL)) is V.REFUTED
+    # among independent bases: REFUTED > ERROR > INCONCLUSIVE > VERIFIED
+    assert verdict(_outcome("m", "a", V.VERIFIED, basis=B.MODEL), _outcome("e", "a", V.ERROR, basis=B.EXACT)) \
+        is V.ERROR
+    assert verdict(_outcome("m", "a", V.VERIFIED, basis=B.MODEL),
+                   _outcome("s", "a", V.INCONCLUSIVE, basis=B.SIMULATION)) is V.INCONCLUSIVE
+
+
+def test_one_claim_per_verdict_comparators_keep_their_own():
+    outcomes = [_outcome("a.own", "a", V.VERIFIED, basis=B.MODEL),
+                _outcome("b.vs_a", "b", V.REFUTED, basis=B.MODEL, comparators=("a", "c"))]
     grouped = outcomes_by_claim(outcomes)
-    assert [o.check for o in grouped["a"]] == ["a.own", "b.vs_a", "c.vs_a"]
-    assert claim_verdict("a", grouped["a"]) is Verdict.VERIFIED  # b's refutation is about b
-    assert claim_verdict("b", grouped["b"]) is Verdict.REFUTED
-    # with no check of its own, a claim takes every check that names it, REFUTED > ERROR > INCONCLUSIVE > VERIFIED
-    assert claim_verdict("a", grouped["a"][1:]) is Verdict.REFUTED
-    assert claim_verdict("a", [grouped["a"][2]]) is Verdict.INCONCLUSIVE
-    assert claim_verdict("x", [_outcome("x1", "x", Verdict.VERIFIED), _outcome("x2", "x", Verdict.ERROR)]) \
-        is Verdict.ERROR
+    assert [o.check for o in grouped["a"]] == ["a.own", "b.vs_a"] and [o.check for o in grouped["c"]] == ["b.vs_a"]
+    assert claim_verdict("a", grouped["a"]) is V.VERIFIED   # b's refutation is about b
+    assert claim_verdict("b", grouped["b"]) is V.REFUTED
+    assert claim_verdict("c", grouped["c"]) is None          # only cited as a comparator
+    assert claim_verdict_label(None) == ONLY_CITED
+    # a report written before one claim per verdict joined the claims: it still loads, the first is the judged one
+    old = Outcome("old", "b, a", "source", "symbolic", "REFUTED", "summary")
+    assert (old.claim, old.comparators, old.verdict) == ("b", ["a"], V.REFUTED)
+
+
+def test_correction_status_confirms_only_a_replacement_that_passed_what_its_original_failed():
+    outcomes = synthetic_report().outcomes
+    by_check = {o.check: o for o in outcomes}
+    assert correction_status(by_check["s.quad"], outcomes) == ("confirmed", ["s.fix"])
+    status, reasons = correction_status(by_check["s.eq13"], outcomes)   # eq13 was also refuted by simulation
+    assert status == "unconfirmed" and reasons == ["no montecarlo check of battash.eq15"]
+    status, reasons = correction_status(by_check["s.prop"], outcomes)
+    assert status == "unchecked" and "not a claim with checks of its own" in reasons[0]
+    assert correction_status(by_check["s.quad"], [by_check["s.quad"]])[0] == "not run"   # its check did not run
+    failed_fix = [o for o in outcomes if o.check != "s.fix"] + [
+        _outcome("s.fix", "kramers.symmetric_quartic_correction", V.REFUTED, basis=B.EXACT, method="quadrature")]
+    assert correction_status(by_check["s.quad"], failed_fix) == ("unconfirmed", ["s.fix: REFUTED"])
+    assert correction_status(by_check["s.model"], outcomes) == ("none", [])
+
+
+def test_synthetic_report_verdicts_and_json():
+    report = synthetic_report()
+    assert report.claim_verdicts() == SYNTHETIC_VERDICTS
+    data = report.to_json()
+    assert data["claims"]["battash.thm4_1_appendix"] == "CONSISTENT WITH ITS PROOF"
+    assert data["claims"]["battash.thm4_1"] is None
+    assert data["counts"]["CONSISTENT WITH ITS PROOF"] == 1 and data["counts"]["VERIFIED"] == 5
+    assert data["claim_counts"] == {"VERIFIED": 3, "CONSISTENT WITH ITS PROOF": 1, "REFUTED": 4, "INCONCLUSIVE": 1,
+                                    "ERROR": 0, ONLY_CITED: 1}
+    cor = next(o for o in data["outcomes"] if o["check"] == "s.cor")
+    assert cor["claim"] == "battash.cor4_2" and cor["comparators"] == ["battash.thm4_1_appendix", "battash.thm4_1"]
+    assert cor["basis"] == "model derivation" and cor["remarks"] == [REMARK]
+
+
+def test_markdown_shows_basis_comparators_remarks_and_gated_corrections():
+    text = render_markdown(synthetic_report())
+    assert "## Legend" in text and "- **CONSISTENT WITH ITS PROOF**:" in text and "- *dimensional analysis*:" in text
+    assert "- checks: 11: 5 VERIFIED, 1 CONSISTENT WITH ITS PROOF, 5 REFUTED" in text
+    assert "- claims: 10: 3 VERIFIED, 1 CONSISTENT WITH ITS PROOF, 4 REFUTED, 1 INCONCLUSIVE, 1 only cited" in text
+    assert "| s.cor | battash.cor4_2 | battash.thm4_1_appendix, battash.thm4_1 | symbolic | model derivation | " \
+           "**REFUTED** |" in text
+    assert "| s.proof | battash.thm4_1_appendix | — | symbolic | the paper's own proof | " \
+           "**CONSISTENT WITH ITS PROOF** |" in text
+    assert "| `battash.thm4_1` | **only cited** |" in text
+    assert "| `kramers.gibbs_density` | **INCONCLUSIVE** | dimensional analysis |" in text
+    assert f"- remark: {REMARK}" in text
+    assert "- comparators (cited; they keep their own verdicts): `battash.thm4_1_appendix` (CONSISTENT WITH ITS " \
+           "PROOF), `battash.thm4_1` (only cited)" in text
+    assert "- derived replacement (checked by: s.fix): `sqrt(2)*pi*(3*D/2 + 1)*exp(1/(4*D))`" in text
+    assert "- the correct form is not known; what was derived: `2*lambda_bar` (not a checked correction: no " \
+           "montecarlo check of battash.eq15)" in text
+    assert "- the correct form is not known; what was derived: `D/2` (not a checked correction: the derived form " \
+           "is not a claim with checks of its own)" in text
+    assert text.count("derived replacement (checked by") == 1
+
+
+def _badges(section: str) -> list[tuple[str, str]]:
+    """(class, text) of every verdict badge in a piece of the page."""
+    return re.findall(r'<span class="verdict (verdict-[a-z-]+)"[^>]*>([^<]+)</span>', section)
+
+
+def test_html_shows_basis_consistent_only_cited_remarks_and_gated_corrections():
+    text = render_html(synthetic_report())
+    rows = dict(re.findall(r'<tr class="claim-row" data-claim="([^"]+)">(.*?)</tr>', text, re.S))
+    assert {c: _badges(rows[c])[0][1] for c in rows} == {c: claim_verdict_label(v)
+                                                         for c, v in SYNTHETIC_VERDICTS.items()}
+    assert _badges(rows["battash.thm4_1_appendix"]) == [("verdict-consistent", "CONSISTENT WITH ITS PROOF")]
+    assert _badges(rows["battash.thm4_1"]) == [("verdict-only-cited", ONLY_CITED)]
+    assert "the paper&#x27;s own proof" in rows["battash.thm4_1_appendix"]
+    assert "cited as a comparator by" in rows["battash.thm4_1"]
+    counts = re.search(r'<li id="claim-counts">(.*?)</li>', text).group(1)
+    assert counts.startswith("10 claims: 3 VERIFIED, 1 CONSISTENT WITH ITS PROOF, 4 REFUTED, 1 INCONCLUSIVE, "
+                             "1 only cited")
+    articles = _articles(text)
+    # a claim only cited is not shown as refuted by the outcome that cites it
+    assert [b for b in _badges(articles["battash.thm4_1"])] == [("verdict-only-cited", ONLY_CITED)]
+    assert "cited as a comparator by check" in articles["battash.thm4_1"]
+    cor = articles["battash.cor4_2"]
+    assert "basis: model derivation" in cor and f'<p class="remark">remark: {REMARK.replace(chr(39), "&#x27;")}' in cor
+    assert "comparators (cited; they keep their own verdicts)" in cor
+    assert "derived replacement</b> (checked by: s.fix)" in articles["kramers.symmetric_quartic_time"]
+    for claim_id, reason in (("battash.eq13", "no montecarlo check of battash.eq15"),
+                             ("battash.prop3_2", "not a claim with checks of its own")):
+        assert "the correct form is not known" in articles[claim_id] and reason in articles[claim_id]
+        assert "<b>derived replacement</b>" not in articles[claim_id]
+    assert 'id="legend"' in text and "dimensional analysis" in text
+
+
+def test_catalogue_counts_consistent_apart_and_lists_checks_with_basis(tmp_path):
+    path = write_json(synthetic_report(), tmp_path / "synthetic.json")
+    text = render_catalogue(path)
+    rows = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
+        r"^\| `([^`]+)` \|.*\| \*\*([^*]+)\*\* \| (.*) \|$", text, re.M)}
+    for claim_id, verdict in SYNTHETIC_VERDICTS.items():
+        assert rows[claim_id][0] == claim_verdict_label(verdict), claim_id
+    assert rows["battash.thm4_1_appendix"][1] == "s.proof (CONSISTENT WITH ITS PROOF, the paper's own proof), " \
+                                                  "cited by s.cor (judges battash.cor4_2)"
+    assert rows["battash.thm4_1"][1] == "cited by s.cor (judges battash.cor4_2)"
+    assert rows["kramers.mean_escape_time"][1] == "s.model (VERIFIED, model derivation), s.units (VERIFIED, " \
+                                                  "dimensional analysis)"
+    others = len(all_claims()) - len(SYNTHETIC_VERDICTS)
+    assert f"claims: 3 VERIFIED, 1 CONSISTENT WITH ITS PROOF, 4 REFUTED, 1 INCONCLUSIVE, 1 only cited, " \
+           f"{others} not run" in text
 
 
 def test_key_number_reads_value_and_uncertainty_from_the_evidence():
@@ -221,7 +441,8 @@ def test_catalogue_lists_every_claim_with_its_verdict(report, tmp_path):
     claims = all_claims()
     assert sorted(rows) == sorted(c.id for c in claims)
     for claim in claims:
-        expected = claim_verdict(claim.id, grouped[claim.id]).value if claim.id in grouped else NOT_RUN
+        expected = claim_verdict_label(claim_verdict(claim.id, grouped[claim.id])) if claim.id in grouped \
+            else NOT_RUN
         assert rows[claim.id] == expected, claim.id
     assert set(rows.values()) > {NOT_RUN}
     absent = render_catalogue(tmp_path / "absent.json")
@@ -231,13 +452,15 @@ def test_catalogue_lists_every_claim_with_its_verdict(report, tmp_path):
 def test_cli_html_and_catalogue(tmp_path):
     runner = CliRunner()
     html_path, json_path = tmp_path / "r.html", tmp_path / "r.json"
-    result = runner.invoke(main, ["verify", "--suite", "quick", "--only", "kramers.units", "--device", "cpu",
+    result = runner.invoke(main, ["verify", "--suite", "quick", "--only", "kramers.mean_escape_time.units", "--device", "cpu",
                                   "--no-progress", "--json", str(json_path), "--html", str(html_path)])
     assert result.exit_code == 0, result.output
     assert _parse(html_path.read_text(encoding="utf-8")).rows == ["kramers.mean_escape_time"]
     result = runner.invoke(main, ["catalogue", "--from", str(json_path)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"^\| `kramers.mean_escape_time` \|.*\| \*\*VERIFIED\*\* \|", result.output, re.M)
+    # judged by its units alone (a necessary condition): not VERIFIED
+    assert re.search(r"^\| `kramers.mean_escape_time` \|.*\| \*\*INCONCLUSIVE\*\* \| kramers.mean_escape_time.units \(VERIFIED, "
+                     r"dimensional analysis\) \|", result.output, re.M)
     out = tmp_path / "catalogue.md"
     result = runner.invoke(main, ["catalogue", "--from", str(tmp_path / "absent.json"), "-o", str(out)])
     assert result.exit_code == 0 and f"**{NOT_RUN}**" in out.read_text()

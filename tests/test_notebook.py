@@ -6,7 +6,8 @@ import nbformat
 import pytest
 
 from verify import Context, checks_in, get_check
-from verify.notebook import build_notebook, execute_notebook, write_notebook
+from verify.notebook import build_notebook, claims_markdown, execute_notebook, outcome_markdown, write_notebook
+from verify.outcome import Basis, Outcome, Verdict
 
 SHIPPED = Path(__file__).resolve().parent.parent / "notebooks" / "kramers.ipynb"
 
@@ -18,7 +19,13 @@ def test_notebook_reads_as_claim_derivation_computation_verdict():
     assert any("$$" in s and "Source:" in s for s in sources)           # the claim in LaTeX with its source
     assert any(s.startswith("**Derivation**") for s in sources)          # the derivation steps
     assert any("get_check('kramers.asymmetric_limit').run" in s for s in sources)
-    assert sources[-1].startswith("print('verdict:'")
+    assert sources[-3].startswith("print('verdict:'") and ".basis" in sources[-3]   # the verdict with its basis
+    assert sources[-2].startswith("## Verdicts per claim")                        # then one verdict per claim
+    assert sources[-1].endswith("show_claims([outcome_kramers_asymmetric_limit])")
+    # the judged claim, then its comparator, labelled as such
+    roles = [s.split("\n")[0] for s in sources if s.startswith("*The claim") or s.startswith("*A comparator")]
+    assert roles == ["*The claim this check judges:*", "*A comparator: the check cites this claim; it keeps its own "
+                                                        "verdict:*"]
 
 
 def test_generated_notebook_executes(tmp_path):
@@ -28,7 +35,10 @@ def test_generated_notebook_executes(tmp_path):
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
-    assert any("verdict: VERIFIED" in o.get("text", "") for o in outputs)
+    assert any("verdict: VERIFIED (exact numerics)" in o.get("text", "") for o in outputs)
+    markdown = "".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    assert "**VERIFIED** (basis: exact numerics)" in markdown and "| `kramers.mean_escape_time` | **VERIFIED** |" \
+        in markdown
 
 
 def test_shipped_notebook_has_its_outputs():
@@ -69,7 +79,8 @@ def _shipped(name):
         seconds = float(re.search(r"\*([\d.]+) s, seed", markdown).group(1))
         verdict_cells = [c for c in code if f"outcome_{match.group(1).replace('.', '_')}.verdict" in c.source]
         printed = "".join(o.get("text", "") for c in verdict_cells for o in c.outputs)
-        runs[match.group(1)] = (re.search(r"verdict: (\w+)", printed).group(1), seconds)
+        # the whole verdict word: CONSISTENT WITH ITS PROOF has spaces
+        runs[match.group(1)] = (re.search(r"verdict: ([A-Z]+(?: [A-Z]+)*)", printed).group(1), seconds)
     return notebook, sizes, runs
 
 
@@ -91,3 +102,32 @@ def test_shipped_verdicts_match_the_suite(name):
     cheap = {check_id: verdict for check_id, (verdict, seconds) in runs.items() if seconds < 3}
     for check_id, verdict in cheap.items():
         assert get_check(check_id).run(Context(suite=sizes, seed=0)).verdict.value == verdict, check_id
+
+
+def _outcome(check, claim, verdict, basis, method="symbolic", **extra):
+    return Outcome(check, claim, "source", method, verdict, f"summary of {check}", {"difference": "0"},
+                   basis=str(basis), **extra)
+
+
+def test_notebook_verdict_display_shows_basis_comparators_remarks_and_gated_corrections():
+    consistent = _outcome("n.proof", "battash.thm4_1_appendix", Verdict.CONSISTENT, Basis.PAPER,
+                          comparators=["battash.thm4_1"], remarks=["in 001's clock the rate is per iteration"])
+    refuted = _outcome("n.quad", "kramers.symmetric_quartic_time", Verdict.REFUTED, Basis.EXACT, "quadrature",
+                       correction={"text": "sqrt(2)*pi*(3*D/2 + 1)*exp(1/(4*D))",
+                                   "claim": "kramers.symmetric_quartic_correction"})
+    fixed = _outcome("n.fix", "kramers.symmetric_quartic_correction", Verdict.VERIFIED, Basis.EXACT, "quadrature")
+    text = outcome_markdown(consistent)
+    assert text.startswith("**CONSISTENT WITH ITS PROOF** (basis: the paper's own proof) — summary of n.proof")
+    assert "- comparators (cited; they keep their own verdicts): `battash.thm4_1`" in text
+    assert "- remark: in 001's clock the rate is per iteration" in text
+    # alone (its replacement's checks did not run) the replacement is not confirmed; with its verified check it is
+    alone = outcome_markdown(refuted)
+    assert "derived replacement, not confirmed in this report: `sqrt(2)*pi*(3*D/2 + 1)*exp(1/(4*D))`" in alone
+    assert "no check of kramers.symmetric_quartic_correction ran" in alone
+    assert "- derived replacement (checked by: n.fix)" in outcome_markdown(refuted, [refuted, fixed])
+    summary = claims_markdown([consistent, refuted, fixed])
+    assert summary.startswith("4 claims: 1 VERIFIED, 1 CONSISTENT WITH ITS PROOF, 1 REFUTED, 1 only cited")
+    assert "| `battash.thm4_1_appendix` | **CONSISTENT WITH ITS PROOF** | n.proof (CONSISTENT WITH ITS PROOF, the " \
+           "paper's own proof) | — |" in summary
+    assert "| `battash.thm4_1` | **only cited** | — | n.proof (judges battash.thm4_1_appendix) |" in summary
+    assert "derived replacement (checked by: n.fix)" in summary

@@ -7,15 +7,16 @@ import pytest
 
 from numerics.estimators import CensoredError
 from theory import UnknownIdError
-from verify import Check, Context, Finding, Verdict, checks_in, get_check, run_suite
-from verify.report import render_markdown, write_json, write_markdown
+from verify import Check, Context, Finding, Report, Verdict, all_checks, checks_in, get_check, run_suite
+from verify.outcome import Basis
+from verify.report import read_json, render_markdown, write_json, write_markdown
 from verify.suite import SUITES
 
 CLAIM = ("kramers.mean_escape_time",)
 
 
 def make(body, **kwargs):
-    return Check("test.check", CLAIM, "symbolic", "a test check", body, **kwargs)
+    return Check("test.check", CLAIM, "symbolic", "a test check", body, **{"basis": Basis.MODEL, **kwargs})
 
 
 def test_an_exception_becomes_an_error_outcome_with_its_reason():
@@ -60,8 +61,10 @@ def test_unknown_method_is_rejected():
 def test_suites_and_filters():
     quick = {c.id for c in checks_in("quick")}
     assert "kramers.mc_vs_exact" in quick and quick <= {c.id for c in checks_in("full")}
-    assert [c.id for c in checks_in("quick", only="kramers.units")] == ["kramers.units"]
-    assert {c.id for c in checks_in("quick", only="units")} == {"kramers.units", "imkeller.units", "battash.eq12_units"}
+    assert [c.id for c in checks_in("quick", only="kramers.mean_escape_time.units")] == ["kramers.mean_escape_time.units"]
+    # every registered claim has its units check, in quick
+    from theory import all_claims
+    assert {c.id for c in checks_in("quick", only="*.units")} == {f"{claim.id}.units" for claim in all_claims()}
     with pytest.raises(UnknownIdError):
         checks_in("nightly")
     with pytest.raises(UnknownIdError):
@@ -74,14 +77,24 @@ def test_suites_and_filters():
 def test_report_schema_and_markdown(tmp_path):
     report = run_suite("quick", only="kramers.[ag]*", device="cpu")
     data = json.loads(write_json(report, tmp_path / "r.json").read_text())
-    assert {"suite", "started", "seconds", "device", "versions", "outcomes"} <= set(data)
+    assert {"suite", "started", "seconds", "device", "versions", "counts", "claims", "claim_counts", "outcomes"} \
+        <= set(data)
     assert data["versions"]["torch"].startswith("2.") and data["device"].startswith("cpu")
+    assert list(data["counts"]) == ["VERIFIED", "CONSISTENT WITH ITS PROOF", "REFUTED", "INCONCLUSIVE", "ERROR"]
+    assert set(data["claims"]) == {c for o in report.outcomes for c in (o.claim, *o.comparators)}
     for outcome in data["outcomes"]:
-        assert {"check", "claim", "source", "method", "verdict", "evidence", "seconds", "seed"} <= set(outcome)
+        assert {"check", "claim", "comparators", "source", "method", "basis", "remarks", "verdict", "evidence",
+                "seconds", "seed"} <= set(outcome)
+        assert ", " not in outcome["claim"] and outcome["basis"]   # one claim per verdict, every verdict its basis
         assert outcome["verdict"] == "VERIFIED"
     markdown = write_markdown(report, tmp_path / "r.md").read_text()
     assert markdown.startswith("# escape-theory verification report") and "| kramers.asymmetric_limit |" in markdown
+    assert "| check | claim | comparators | method | basis | verdict | summary | seconds |" in markdown
+    for outcome in report.outcomes:
+        assert f"| {outcome.check} | {outcome.claim} | " in markdown and f"## {outcome.check} — " \
+            f"{outcome.verdict.value} ({outcome.basis})" in markdown
     assert render_markdown(report) == markdown
+    assert read_json(tmp_path / "r.json").to_json() == data
 
 
 def test_experiment_checks_run_on_one_thread_and_restore_the_setting():
@@ -106,3 +119,49 @@ def test_suite_order_does_not_depend_on_import_order():
     orders = {subprocess.run([sys.executable, "-c", script.format(first=first)], capture_output=True, text=True,
                              check=True).stdout for first in ("rare_events", "networks_plsgd", "battash")}
     assert len(orders) == 1
+
+
+def test_agreement_with_its_own_proof_is_consistent_not_verified(tmp_path):
+    proof = make(lambda c, p: Finding(Verdict.VERIFIED, "the statement is its proof's last line"), basis=Basis.PAPER)
+    model = Check("test.model", ("kramers.exact_mfpt", "kramers.mean_escape_time"), "symbolic", "", lambda c, p:
+                  Finding(Verdict.VERIFIED, "agrees with the generator", remarks=("another clock reads it otherwise",)),
+                  basis=Basis.MODEL)
+    outcomes = [proof.run(), model.run()]
+    assert [(o.verdict, o.basis) for o in outcomes] == [(Verdict.CONSISTENT, "the paper's own proof"),
+                                                        (Verdict.VERIFIED, "model derivation")]
+    assert (outcomes[1].claim, outcomes[1].comparators) == ("kramers.exact_mfpt", ["kramers.mean_escape_time"])
+    report = Report("test", "now", 0.1, "cpu", {}, outcomes)
+    assert report.counts() == {"VERIFIED": 1, "CONSISTENT WITH ITS PROOF": 1, "REFUTED": 0, "INCONCLUSIVE": 0,
+                               "ERROR": 0}
+    # kramers.mean_escape_time is judged by its proof only (CONSISTENT), and cited by test.model, whose VERIFIED is
+    # about kramers.exact_mfpt
+    assert report.claim_verdicts() == {"kramers.mean_escape_time": Verdict.CONSISTENT,
+                                       "kramers.exact_mfpt": Verdict.VERIFIED}
+    markdown = render_markdown(report)
+    assert "- checks: 2: 1 VERIFIED, 1 CONSISTENT WITH ITS PROOF" in markdown
+    assert "- claims: 2: 1 VERIFIED, 1 CONSISTENT WITH ITS PROOF" in markdown
+    assert "| test.check | kramers.mean_escape_time | — | symbolic | the paper's own proof | " \
+           "**CONSISTENT WITH ITS PROOF** |" in markdown
+    assert "| test.model | kramers.exact_mfpt | kramers.mean_escape_time | symbolic | model derivation | " \
+           "**VERIFIED** |" in markdown
+    assert "- remark: another clock reads it otherwise" in markdown
+    data = json.loads(write_json(report, tmp_path / "r.json").read_text())
+    assert data["claims"] == {"kramers.mean_escape_time": "CONSISTENT WITH ITS PROOF", "kramers.exact_mfpt": "VERIFIED"}
+
+
+def test_a_symbolic_check_must_declare_its_basis():
+    """A symbolic or limit check says whether it derived from the Model, computed mathematics, or only recomputed the
+    paper's own proof; the other methods imply their basis."""
+    with pytest.raises(ValueError, match="must declare its basis"):
+        Check("x", CLAIM, "symbolic", "", lambda c, p: None)
+    assert Check("y", CLAIM, "montecarlo", "", lambda c, p: None).basis is Basis.SIMULATION
+    assert all(check.basis is not None for check in all_checks())
+
+
+def test_every_claim_has_a_units_check_in_its_papers_convention():
+    from theory import all_claims
+
+    for claim in all_claims():
+        check = get_check(f"{claim.id}.units")
+        assert check.method == "scaling" and check.claim == claim.id
+        assert claim.unit_convention is not None, f"{claim.id} states no convention"

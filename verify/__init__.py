@@ -1,9 +1,9 @@
 """escape-theory, harness: checks, verdicts, suites, reports, notebooks and the `escape` CLI."""
 
 from .check import Check, Context, Finding
-from .outcome import Outcome, Verdict
+from .outcome import Basis, Outcome, Verdict
 from .runner import Report, run_suite
 from .suite import SUITES, all_checks, checks_in, get_check
 
-__all__ = ["Check", "Context", "Finding", "Outcome", "Report", "SUITES", "Verdict", "all_checks", "checks_in",
+__all__ = ["Basis", "Check", "Context", "Finding", "Outcome", "Report", "SUITES", "Verdict", "all_checks", "checks_in",
            "get_check", "run_suite"]

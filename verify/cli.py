@@ -229,7 +229,9 @@ def derive_check(claim_id, expression, context, lhs, relation, limit_of, definit
             if key in outcome.evidence:
                 click.echo(f"  {key}: {outcome.evidence[key]}")
         if outcome.correction:
-            click.echo(f"  derived replacement: {outcome.correction['text']}")
+            origin = outcome.correction.get("from") or outcome.correction.get("claim") or "the derivation above"
+            click.echo(f"  derived replacement (from {origin}; not a checked correction until a claim stating it "
+                       f"passes its own checks): {outcome.correction['text']}")
         if "derivation" in outcome.evidence:  # the steps of the derived limit, as `escape show` prints them
             click.echo("  derivation:\n    " + outcome.evidence["derivation"].replace("\n", "\n    "))
     if json_path:
@@ -254,25 +256,36 @@ def derive_check(claim_id, expression, context, lhs, relation, limit_of, definit
 @click.option("--progress/--no-progress", default=None, help="progress bars (default: when on a terminal)")
 def verify(suite, only, device, seed, json_path, markdown_path, html_path, fail_on, progress) -> None:
     """Run a suite of checks and report a verdict per claim."""
+    from rich.markup import escape
+
     from verify.outcome import Verdict
-    from verify.report import write_json, write_markdown
+    from verify.report import basis_label, write_json, write_markdown
     from verify.runner import run_suite
 
     progress = sys.stderr.isatty() if progress is None else progress
-    table = Table("check", "verdict", "seconds", "summary", title=f"suite {suite}")
-    colours = {"VERIFIED": "green", "REFUTED": "magenta", "INCONCLUSIVE": "yellow", "ERROR": "red"}
+    table = Table("check", "verdict", "basis", "seconds", "summary", title=f"suite {suite}")
+    # CONSISTENT WITH ITS PROOF has its own colour: agreement with the paper's own lines is not VERIFIED
+    colours = {Verdict.VERIFIED: "green", Verdict.CONSISTENT: "cyan", Verdict.REFUTED: "magenta",
+               Verdict.INCONCLUSIVE: "yellow", Verdict.ERROR: "red"}
+    width = max(len(v.value) for v in Verdict)
 
     def show_outcome(outcome) -> None:
-        colour = colours[outcome.verdict.value]
-        console.print(f"[{colour}]{outcome.verdict.value:>12}[/] {outcome.check} ({outcome.seconds:.1f} s)",
+        colour = colours[outcome.verdict]
+        comparators = f" (comparators: {', '.join(outcome.comparators)})" if outcome.comparators else ""
+        console.print(f"[{colour}]{outcome.verdict.value:>{width}}[/] {escape(outcome.check)} "
+                      f"({escape(basis_label(outcome))}, {outcome.seconds:.1f} s){escape(comparators)}",
                       highlight=False)
-        table.add_row(outcome.check, f"[{colour}]{outcome.verdict.value}[/]", f"{outcome.seconds:.1f}",
-                      outcome.summary)
+        summary = "\n".join([outcome.summary + comparators, *(f"remark: {r}" for r in outcome.remarks)])
+        table.add_row(escape(outcome.check), f"[{colour}]{outcome.verdict.value}[/]", escape(basis_label(outcome)),
+                      f"{outcome.seconds:.1f}", escape(summary))
 
     report = run_suite(suite, only=only, device=device, seed=seed, progress=progress, on_outcome=show_outcome)
     console.print(table)
-    console.print(f"{len(report.outcomes)} checks in {report.seconds:.1f} s on {report.device}: "
-                  + ", ".join(f"{n} {v}" for v, n in report.counts().items() if n), highlight=False)
+    counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
+    claim_counts = ", ".join(f"{n} {v}" for v, n in report.claim_counts().items() if n)
+    console.print(f"{len(report.outcomes)} checks in {report.seconds:.1f} s on {report.device}: {counts}",
+                  highlight=False)
+    console.print(f"{len(report.claim_verdicts())} claims: {claim_counts}", highlight=False)
     if json_path:
         console.print(f"JSON report: {write_json(report, json_path)}")
     if markdown_path:

@@ -1,10 +1,18 @@
 """The HTML report of a suite run: one self-contained page (no script, no external resource).
 
-What it shows (issue 8, "Report"): a summary table with one row per claim that the run checked (id, paper,
-theorem/equation, the claim's verdict, its key number with its uncertainty), then one section per paper (seed
-file), and under each claim the outcome of every check that names it. For a REFUTED claim it shows the stated
-formula (MathML from the claim's SymPy equation, its LaTeX beside it as text), the toolkit's derived replacement
-(the Finding's `correction`) and the check's evidence plot (the Check's `plot`, embedded as a base64 PNG data URI).
+What it shows (issue 8, "Report"; issue 14, "Every verdict earns its word"): a legend of the verdicts and the
+bases they rest on; a summary table with one row per claim that the run judged or cited (id, paper,
+theorem/equation, the claim's verdict by report.claim_verdict, the bases of the checks that judge it, its key number
+with its uncertainty, the checks that judge it and those that only cite it); then one section per paper (seed file),
+and under each claim the outcome of every check that judges it, with its verdict, its basis, its comparators and its
+remarks (another convention's reading, beside the verdict), and a line for every check that only cites it as a
+comparator (that check's verdict is about another claim and is not shown as this claim's). A claim that agrees with
+nothing but its own proof reads CONSISTENT WITH ITS PROOF, drawn apart from VERIFIED and counted apart. Each claim
+shows its stated formula (MathML from the claim's SymPy equation, its LaTeX beside it as text) and each check its
+evidence plot (the Check's `plot`, embedded as a base64 PNG data URI). What the toolkit derived in place of a
+refuted formula (the Finding's `correction`) is printed as a derived replacement only when report.correction_status
+confirms it; otherwise the page says that the correct form is not known, shows what was derived and why it is not a
+checked correction.
 
 The key number of a check: a check may name it in its evidence as
 ``evidence["key number"] = {"name": ..., "value": ..., "uncertainty": ...}``; otherwise it is read from the
@@ -28,8 +36,9 @@ from theory.claim import Claim
 from theory.errors import UnknownIdError
 
 from .outcome import Outcome, Verdict
-from .report import claim_verdict, deciding_outcomes, format_value, outcomes_by_claim
-from .runner import Report
+from .report import (BASIS_MEANINGS, VERDICT_MEANINGS, basis_label, claim_bases, claim_verdict_label,
+                     correction_entries, correction_status, decisive_outcome, format_value, outcomes_by_claim)
+from .runner import ONLY_CITED, Report
 
 #: the seed files and the papers they hold (../shared/seeds/INDEX.md), for the section headings
 SEED_PAPERS = {
@@ -43,7 +52,9 @@ SEED_PAPERS = {
     "004_f9c6c18a0b16f13c.txt": "Chen, Du, Ma, Meng, \"Power-law dynamic arising from machine learning\"",
 }
 
-_COLOURS = {"VERIFIED": "#1a7f37", "REFUTED": "#a0148c", "INCONCLUSIVE": "#9a6700", "ERROR": "#cf222e"}
+_COLOURS = {"VERIFIED": "#1a7f37", "REFUTED": "#a0148c", "INCONCLUSIVE": "#9a6700", "ERROR": "#cf222e",
+            # agreement with the paper's own proof only: a colour of its own (and a dashed outline, see _STYLE)
+            "CONSISTENT WITH ITS PROOF": "#0a5c99", ONLY_CITED: "#6e7781"}
 _UNCERTAINTY = re.compile(r"std ?err|standard error|uncertainty|\bse\b", re.IGNORECASE)
 _INTERVAL = re.compile(r"\bci\s?\d*|interval|confidence limit", re.IGNORECASE)
 _P_VALUE = re.compile(r"p-?value", re.IGNORECASE)
@@ -223,18 +234,37 @@ def _expression_mathml(text: str) -> str | None:
 
 
 def correction_html(correction: dict) -> str:
-    """The derived replacement: each entry as MathML where it is an expression, as text (or TeX) otherwise."""
+    """What was derived: each entry as MathML where it is an expression, as text (or TeX) otherwise; the
+    replacement's claim id, where it is one, last."""
     items = []
-    for key, value in correction.items():
-        value = str(value)
-        if key == "latex":
-            items.append(f"<li>LaTeX: {_tex(value)}</li>")
-            continue
+    for label, value in correction_entries(correction):
         mathml = _expression_mathml(value)
         body = mathml + f'<p class="tex-line">{html.escape(value)}</p>' if mathml else html.escape(value)
-        label = "derived" if key == "text" else key
         items.append(f"<li><b>{html.escape(label)}</b>: {body}</li>")
+    if correction.get("latex"):
+        items.append(f"<li>LaTeX: {_tex(str(correction['latex']))}</li>")
+    if correction.get("claim"):
+        items.append(f"<li>registered as the claim <code>{html.escape(str(correction['claim']))}</code></li>")
     return "<ul class=\"correction\">" + "".join(items) + "</ul>"
+
+
+def gated_correction_html(outcome: Outcome, outcomes: list[Outcome]) -> str:
+    """The correction as report.correction_status allows: a derived replacement only once confirmed (with the checks
+    that confirmed it); otherwise "the correct form is not known", what was derived, and why it is not a checked
+    correction."""
+    status, reasons = correction_status(outcome, outcomes)
+    if status == "none":
+        return ""
+    if status == "confirmed":
+        return (f'<div class="correction confirmed"><p><b>derived replacement</b> (checked by: '
+                f"{html.escape(', '.join(reasons))}):</p>{correction_html(outcome.correction)}</div>")
+    if status == "not run":
+        return (f'<div class="correction not-run"><p><b>derived replacement, not confirmed in this report</b>:</p>'
+                f"{correction_html(outcome.correction)}"
+                f'<p class="note">{html.escape("; ".join(reasons))}</p></div>')
+    return (f'<div class="correction {status}"><p><b>the correct form is not known</b>; what was derived:</p>'
+            f"{correction_html(outcome.correction)}"
+            f'<p class="note">not a checked correction: {html.escape("; ".join(reasons))}</p></div>')
 
 
 # ------------------------------------------------------------------------------ plots
@@ -299,8 +329,35 @@ def _anchor(kind: str, name: str) -> str:
     return f"{kind}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
-def _verdict(verdict: Verdict) -> str:
-    return f'<span class="verdict" style="background:{_COLOURS[verdict.value]}">{verdict.value}</span>'
+def _verdict(verdict: Verdict | None) -> str:
+    """A verdict badge (None: a claim only cited as a comparator); its class names the verdict
+    (verdict-verified, verdict-consistent, ..., verdict-only-cited)."""
+    label = claim_verdict_label(verdict)
+    kind = verdict.name.lower() if verdict is not None else "only-cited"
+    return f'<span class="verdict verdict-{kind}" style="background:{_COLOURS[label]}">{html.escape(label)}</span>'
+
+
+def _basis(outcome: Outcome) -> str:
+    return f'<span class="basis">basis: {html.escape(basis_label(outcome))}</span>'
+
+
+def _remarks(outcome: Outcome) -> str:
+    return "".join(f'<p class="remark">remark: {html.escape(remark)}</p>' for remark in outcome.remarks)
+
+
+def _legend() -> str:
+    verdicts = "".join(f"<dt>{_verdict(v)}</dt><dd>{html.escape(meaning)}</dd>"
+                       for v, meaning in VERDICT_MEANINGS.items())
+    verdicts += (f"<dt>{_verdict(None)}</dt><dd>no check judges the claim; checks cite it as a comparator, and their "
+                 "verdicts are about other claims</dd>")
+    bases = "".join(f"<dt><i>{html.escape(b.value)}</i></dt><dd>{html.escape(meaning)}</dd>"
+                    for b, meaning in BASIS_MEANINGS.items())
+    return ('<details id="legend" open><summary>legend: verdicts and bases</summary><dl class="legend">'
+            f"{verdicts}</dl><dl class=\"legend\">{bases}</dl><p class=\"note\">A claim's verdict combines the checks "
+            "that judge it: its truth is decided by the independent bases (REFUTED first); the paper's own proof "
+            "decides only where nothing independent judged it; units alone never verify. Comparators are claims a "
+            "check cites; they keep their own verdicts. A remark is another convention's reading that would change "
+            "the verdict, shown beside it.</p></details>")
 
 
 _STYLE = """
@@ -309,7 +366,16 @@ table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.92em; }
 #claims td { overflow-wrap: anywhere; max-width: 28em; }
 th, td { border: 1px solid #d0d7de; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
-.verdict { color: white; padding: 0.1em 0.45em; border-radius: 0.3em; font-size: 0.85em; font-weight: 600; }
+.verdict { color: white; padding: 0.1em 0.45em; border-radius: 0.3em; font-size: 0.85em; font-weight: 600;
+           white-space: nowrap; }
+.verdict-consistent { outline: 2px dashed #0a5c99; outline-offset: 1px; }
+.verdict-only-cited { font-weight: 400; font-style: italic; }
+.basis { color: #57606a; font-size: 0.85em; margin-left: 0.5em; }
+.remark { border-left: 3px solid #9a6700; padding-left: 0.5em; color: #57606a; font-size: 0.9em; }
+div.check.cited { border-left-style: dotted; color: #57606a; }
+div.correction.unconfirmed, div.correction.unchecked { border: 1px dashed #9a6700; padding: 0 0.6em; }
+dl.legend { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; font-size: 0.9em; }
+dl.legend dd { margin: 0; }
 section.paper { border-top: 2px solid #d0d7de; margin-top: 2em; }
 article.claim { margin: 1.2em 0 1.6em 0; }
 div.check { border-left: 3px solid #d0d7de; padding-left: 1em; margin: 0.8em 0; }
@@ -325,7 +391,7 @@ def render_html(report: Report) -> str:
     """The whole page as a string (see the module docstring)."""
     grouped = outcomes_by_claim(report.outcomes)
     claims = {claim_id: _claim(claim_id) for claim_id in grouped}
-    verdicts = {claim_id: claim_verdict(claim_id, outcomes) for claim_id, outcomes in grouped.items()}
+    verdicts = report.claim_verdicts()
     papers: dict[str, tuple[str, list[str]]] = {}
     for claim_id in sorted(grouped, key=lambda c: (paper_of(claims[c])[0], c)):
         key, heading = paper_of(claims[claim_id])
@@ -333,8 +399,7 @@ def render_html(report: Report) -> str:
     plots: dict[str, str] = {}
 
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
-    claim_counts = ", ".join(f"{n} {v.value}" for v in Verdict
-                             if (n := sum(verdict is v for verdict in verdicts.values())))
+    claim_counts = ", ".join(f"{n} {v}" for v, n in report.claim_counts().items() if n)
     title = f"escape-theory verification report: suite {report.suite}"
     parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
              f"<style>{_STYLE}</style></head><body>",
@@ -342,39 +407,50 @@ def render_html(report: Report) -> str:
              f"<li>started {html.escape(report.started)}, wall time {report.seconds:.1f} s on "
              f"{html.escape(report.device)}" + (f", only <code>{html.escape(report.only)}</code>" if report.only
                                                 else "") + "</li>",
-             f"<li>{len(report.outcomes)} checks: {counts}</li>",
-             f"<li>{len(grouped)} claims: {claim_counts} (decided by the checks that test the claim first: REFUTED if "
-             "any of them refutes it; every check's own verdict is listed under the claim)</li>",
+             f'<li id="check-counts">{len(report.outcomes)} checks: {html.escape(counts)}</li>',
+             f'<li id="claim-counts">{len(grouped)} claims: {html.escape(claim_counts)} (each decided by the checks '
+             "that judge it; every check's own verdict and basis is listed under the claim)</li>",
              "<li>versions: " + html.escape(", ".join(f"{k} {v}" for k, v in report.versions.items())) + "</li></ul>",
+             _legend(),
              '<h2 id="summary">Claims</h2><table id="claims"><thead><tr><th>claim</th><th>paper</th>'
-             "<th>theorem / equation</th><th>verdict</th><th>key number (uncertainty)</th><th>checks</th></tr>"
-             "</thead><tbody>"]
+             "<th>theorem / equation</th><th>verdict</th><th>basis</th><th>key number (uncertainty)</th>"
+             "<th>checks</th></tr></thead><tbody>"]
     for key, (heading, claim_ids) in papers.items():
         for claim_id in claim_ids:
             outcomes, verdict = grouped[claim_id], verdicts[claim_id]
-            decisive = next(o for o in deciding_outcomes(claim_id, outcomes) if o.verdict is verdict)
+            decisive = decisive_outcome(claim_id, outcomes, verdict)
+            judged = [o for o in outcomes if o.claim == claim_id]
+            cited = [o for o in outcomes if o.claim != claim_id]
             checks = ", ".join(f'<a href="#{_anchor("check", claim_id + "-" + o.check)}">{html.escape(o.check)}</a>'
-                               for o in outcomes)
+                               for o in judged)
+            if cited:
+                checks += ("; " if checks else "") + "cited as a comparator by " + ", ".join(
+                    f'<a href="#{_anchor("cite", claim_id + "-" + o.check)}">{html.escape(o.check)}</a>'
+                    for o in cited)
+            number = key_number(decisive) if decisive is not None else "— (only cited as a comparator)"
             parts.append(f'<tr class="claim-row" data-claim="{html.escape(claim_id)}">'
                          f'<td><a href="#{_anchor("claim", claim_id)}">{html.escape(claim_id)}</a></td>'
                          f"<td>{html.escape(key)}</td><td>{html.escape(locator_of(claims[claim_id]))}</td>"
-                         f"<td>{_verdict(verdict)}</td><td>{html.escape(key_number(decisive))}</td>"
-                         f"<td>{checks}</td></tr>")
+                         f"<td>{_verdict(verdict)}</td>"
+                         f"<td>{html.escape(', '.join(claim_bases(claim_id, outcomes))) or '—'}</td>"
+                         f"<td>{html.escape(number)}</td><td>{checks}</td></tr>")
     parts.append("</tbody></table>")
 
     for key, (heading, claim_ids) in papers.items():
         parts.append(f'<section class="paper" id="{_anchor("paper", key)}"><h2>{html.escape(heading)}</h2>')
         for claim_id in claim_ids:
-            parts.append(_claim_section(claim_id, claims[claim_id], grouped[claim_id], verdicts[claim_id], plots))
+            parts.append(_claim_section(claim_id, claims[claim_id], grouped[claim_id], verdicts, plots,
+                                        report.outcomes))
         parts.append("</section>")
     parts.append("</body></html>\n")
     return "".join(parts)
 
 
-def _claim_section(claim_id: str, claim: Claim | None, outcomes: list[Outcome], verdict: Verdict,
-                   plots: dict) -> str:
+def _claim_section(claim_id: str, claim: Claim | None, outcomes: list[Outcome], verdicts: dict, plots: dict,
+                   everything: list[Outcome]) -> str:
+    """One claim: its statement, every check that judges it in full, and a line for every check that cites it."""
     parts = [f'<article class="claim" id="{_anchor("claim", claim_id)}">'
-             f"<h3><code>{html.escape(claim_id)}</code> {_verdict(verdict)}</h3>"]
+             f"<h3><code>{html.escape(claim_id)}</code> {_verdict(verdicts[claim_id])}</h3>"]
     if claim is None:
         parts.append('<p class="note">not in the claim registry</p>')
     else:
@@ -383,17 +459,30 @@ def _claim_section(claim_id: str, claim: Claim | None, outcomes: list[Outcome], 
             parts.append(f"<p><b>regime</b>: {html.escape(claim.regime)}</p>")
         parts.append("<p><b>stated</b>:</p>" + formula_html(claim))
     for outcome in outcomes:
+        if outcome.claim != claim_id:  # cited as a comparator: that verdict is about another claim
+            judged_check = _anchor("check", outcome.claim + "-" + outcome.check)
+            parts.append(f'<div class="check cited" id="{_anchor("cite", claim_id + "-" + outcome.check)}"><p>'
+                         f'cited as a comparator by check <a href="#{judged_check}">'
+                         f"<code>{html.escape(outcome.check)}</code></a>, which judges "
+                         f'<a href="#{_anchor("claim", outcome.claim)}"><code>{html.escape(outcome.claim)}</code></a> '
+                         f"(its verdict there, {html.escape(outcome.verdict.value)} on "
+                         f"{html.escape(basis_label(outcome))}, is about that claim, not this one)</p></div>")
+            continue
+        comparators = ", ".join(f'<a href="#{_anchor("claim", c)}"><code>{html.escape(c)}</code></a> '
+                                f"({html.escape(claim_verdict_label(verdicts.get(c)))})" for c in outcome.comparators)
         parts.append(f'<div class="check" id="{_anchor("check", claim_id + "-" + outcome.check)}">'
                      f"<h4>check <code>{html.escape(outcome.check)}</code> ({html.escape(outcome.method)}) "
-                     f"{_verdict(outcome.verdict)}</h4><p>{html.escape(outcome.summary)}</p>"
+                     f"{_verdict(outcome.verdict)}{_basis(outcome)}</h4>{_remarks(outcome)}"
+                     + (f'<p class="comparators">comparators (cited; they keep their own verdicts): {comparators}</p>'
+                        if comparators else "")
+                     + f"<p>{html.escape(outcome.summary)}</p>"
                      f'<p class="note">seed {outcome.seed}, {outcome.seconds:.2f} s; key number: '
                      f"{html.escape(key_number(outcome))}</p>")
-        if outcome.verdict is Verdict.REFUTED:
-            if outcome.correction:
-                parts.append("<p><b>derived by the toolkit</b>:</p>" + correction_html(outcome.correction))
-            else:
-                parts.append('<p class="note">no derived replacement: the evidence below shows where the statement '
-                             "fails</p>")
+        if outcome.correction:
+            parts.append(gated_correction_html(outcome, everything))
+        elif outcome.verdict is Verdict.REFUTED:
+            parts.append('<p class="note">no derived replacement: the evidence below shows where the statement '
+                         "fails</p>")
         parts.append(_plot_html(outcome, plots))
         parts.append(f"<details><summary>evidence</summary>{evidence_html(outcome.evidence)}</details></div>")
     parts.append("</article>")

@@ -1,8 +1,13 @@
 """Notebooks of theory-vs-computation checks, generated with nbformat and executed with nbclient.
 
-Each check becomes a section that reads top to bottom: the claim in LaTeX with its source and
-regime, the derivation steps where the toolkit derived it, the computation (the check itself,
-with the sizes chosen at the top), the evidence, a plot of theory against computation, the verdict.
+Each check becomes a section that reads top to bottom: the claim it judges in LaTeX with its source
+and regime, then the claims it cites as comparators (they keep their own verdicts), the derivation
+steps where the toolkit derived it, the computation (the check itself, with the sizes chosen at the
+top), the verdict with its basis, remarks and the derived replacement where there is one, the
+evidence, a plot of theory against computation. A closing section gives one verdict per claim
+(report.claim_verdict; CONSISTENT WITH ITS PROOF counted apart from VERIFIED) and prints a derived
+replacement as a correction only where report.correction_status confirms it against every check of the
+notebook; otherwise it says that the correct form is not known and shows what was derived.
 """
 
 from __future__ import annotations
@@ -70,21 +75,35 @@ def build_notebook(target: str, sizes: str = "quick") -> tuple[nbformat.Notebook
                       "print(describe_device(resolve_device(DEVICE)))\n"
                       "print(environment_versions())"),
     ]
+    variables = []
     for check in checks:
-        cells.append(new_markdown_cell(f"## {check.id}\n\n{check.description} (method: *{check.method}*)."))
+        basis = f"*{check.basis}*" if check.basis is not None else "declared by the outcome"
+        cells.append(new_markdown_cell(f"## {check.id}\n\n{check.description} (method: *{check.method}*; "
+                                       f"basis: {basis})."))
         for claim_id in check.claims:
-            cells.append(new_markdown_cell(_claim_markdown(claim_id)))
+            role = ("The claim this check judges:" if claim_id == check.claim else
+                    "A comparator: the check cites this claim; it keeps its own verdict:")
+            cells.append(new_markdown_cell(f"*{role}*\n\n" + _claim_markdown(claim_id)))
             derivation = _derivation_markdown(claim_id)
             if derivation:
                 cells.append(new_markdown_cell(derivation))
         params = json.dumps(check.parameters_for(sizes))
         cells.append(new_markdown_cell(f"Computation, with the `{sizes}` sizes: `{params}`"))
         variable = "outcome_" + check.id.replace(".", "_")
+        variables.append(variable)
         cells.append(new_code_cell(f"{variable} = get_check({check.id!r}).run(Context(suite=SIZES, device=DEVICE, "
                                    f"seed=SEED))\nshow_outcome({variable})"))
         if check.plot is not None:
             cells.append(new_code_cell(f"get_check({check.id!r}).plot({variable});"))
-        cells.append(new_code_cell(f"print('verdict:', {variable}.verdict.value, '-', {variable}.summary)"))
+        cells.append(new_code_cell(f"print('verdict:', {variable}.verdict.value, f'({{{variable}.basis}})', '-', "
+                                   f"{variable}.summary)"))
+    cells.append(new_markdown_cell("## Verdicts per claim\n\nOne verdict per claim from the checks above that judge it "
+                                   "(its truth decided by the independent bases; CONSISTENT WITH ITS PROOF, agreement "
+                                   "with nothing but its own proof, counted apart from VERIFIED), and every derived "
+                                   "replacement, printed as a correction only where it passed the checks its original "
+                                   "failed."))
+    cells.append(new_code_cell("from verify.notebook import show_claims\n\n"
+                               f"show_claims([{', '.join(variables)}])"))
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook, name
@@ -109,12 +128,60 @@ def execute_notebook(path: str | Path, timeout: int = 1200) -> Path:
     return path
 
 
-def show_outcome(outcome) -> None:
-    """Display an outcome's verdict and evidence as Markdown inside a notebook."""
+def outcome_markdown(outcome, outcomes=None) -> str:
+    """An outcome as Markdown: its verdict with its basis, comparators, remarks, the derived replacement gated by
+    report.correction_status against `outcomes` (default: this outcome alone), and its evidence."""
+    from .report import basis_label, correction_markdown, evidence_markdown
+
+    lines = [f"**{outcome.verdict.value}** (basis: {basis_label(outcome)}) — {outcome.summary}  ",
+             f"*{outcome.seconds:.2f} s, seed {outcome.seed}*", ""]
+    if outcome.comparators:
+        lines.append("- comparators (cited; they keep their own verdicts): "
+                     + ", ".join(f"`{c}`" for c in outcome.comparators))
+    lines += [f"- remark: {remark}" for remark in outcome.remarks]
+    lines += correction_markdown(outcome, outcomes if outcomes is not None else [outcome])
+    if outcome.correction and outcome.correction.get("claim") and outcomes is None:
+        lines.append("  - the closing section judges it against every check of this notebook")
+    lines += evidence_markdown({k: v for k, v in outcome.evidence.items() if k != "traceback"})
+    return "\n".join(lines)
+
+
+def claims_markdown(outcomes) -> str:
+    """One verdict per claim judged or cited by these outcomes, the counts (CONSISTENT apart), and every derived
+    replacement gated by report.correction_status against all of them."""
+    from .report import _cell, _counts, basis_label, claim_verdict, claim_verdict_label, correction_markdown, \
+        outcomes_by_claim
+    from .runner import ONLY_CITED, VERDICT_ORDER
+
+    grouped = outcomes_by_claim(list(outcomes))
+    verdicts = {claim_id: claim_verdict(claim_id, group) for claim_id, group in grouped.items()}
+    counts = {v.value: sum(verdict is v for verdict in verdicts.values()) for v in VERDICT_ORDER}
+    counts[ONLY_CITED] = sum(verdict is None for verdict in verdicts.values())
+    lines = [f"{len(verdicts)} claims: {_counts(counts)}", "", "| claim | verdict | judged by | cited by |",
+             "| --- | --- | --- | --- |"]
+    for claim_id, verdict in verdicts.items():
+        judged = ", ".join(f"{o.check} ({o.verdict.value}, {basis_label(o)})" for o in grouped[claim_id]
+                           if o.claim == claim_id)
+        cited = ", ".join(f"{o.check} (judges {o.claim})" for o in grouped[claim_id] if o.claim != claim_id)
+        lines.append(f"| `{claim_id}` | **{claim_verdict_label(verdict)}** | {_cell(judged) or '—'} | "
+                     f"{_cell(cited) or '—'} |")
+    corrections = [(o, correction_markdown(o, list(outcomes))) for o in outcomes if o.correction]
+    if corrections:
+        lines += ["", "Derived replacements:", ""]
+        for outcome, text in corrections:
+            lines += [f"- `{outcome.claim}` ({outcome.check}):"] + ["  " + line for line in text]
+    return "\n".join(lines)
+
+
+def show_outcome(outcome, outcomes=None) -> None:
+    """Display an outcome's verdict, basis and evidence as Markdown inside a notebook (outcome_markdown)."""
     from IPython.display import Markdown, display
 
-    from .report import evidence_markdown
+    display(Markdown(outcome_markdown(outcome, outcomes)))
 
-    lines = [f"**{outcome.verdict.value}** — {outcome.summary}  ", f"*{outcome.seconds:.2f} s, seed {outcome.seed}*", ""]
-    lines += evidence_markdown({k: v for k, v in outcome.evidence.items() if k != "traceback"})
-    display(Markdown("\n".join(lines)))
+
+def show_claims(outcomes) -> None:
+    """Display the verdict of every claim these outcomes judge or cite, as Markdown (claims_markdown)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(claims_markdown(outcomes)))

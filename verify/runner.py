@@ -15,6 +15,12 @@ from .check import Context
 from .outcome import Outcome, Verdict
 from .suite import checks_in
 
+#: the order in which reports list verdicts: agreement with an independent basis, then agreement with the paper's
+#: own proof (counted apart: consistency, not truth), then the rest
+VERDICT_ORDER = (Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED, Verdict.INCONCLUSIVE, Verdict.ERROR)
+#: what reports print for a claim that no outcome judges, only cites as a comparator (claim_verdict is None)
+ONLY_CITED = "only cited"
+
 PACKAGES = ("escape-theory", "sympy", "mpmath", "numpy", "scipy", "torch", "nbformat", "nbclient", "matplotlib")
 
 
@@ -39,11 +45,32 @@ class Report:
     only: str | None = None
 
     def counts(self) -> dict[str, int]:
-        return {v.value: sum(o.verdict is v for o in self.outcomes) for v in Verdict}
+        """Outcomes per verdict, CONSISTENT WITH ITS PROOF counted apart from VERIFIED (VERDICT_ORDER)."""
+        return {v.value: sum(o.verdict is v for o in self.outcomes) for v in VERDICT_ORDER}
+
+    def claim_verdicts(self) -> dict[str, Verdict | None]:
+        """Claim id -> its verdict (report.claim_verdict), None for a claim only cited as a comparator; every claim
+        the run judged or cited, in order of first appearance."""
+        from .report import claim_verdict, outcomes_by_claim  # report imports this module
+
+        return {claim_id: claim_verdict(claim_id, outcomes)
+                for claim_id, outcomes in outcomes_by_claim(self.outcomes).items()}
+
+    def claim_counts(self) -> dict[str, int]:
+        """Claims per verdict (VERDICT_ORDER), then ONLY_CITED: the claims only cited as comparators."""
+        verdicts = list(self.claim_verdicts().values())
+        counts = {v.value: sum(verdict is v for verdict in verdicts) for v in VERDICT_ORDER}
+        counts[ONLY_CITED] = sum(verdict is None for verdict in verdicts)
+        return counts
 
     def to_json(self) -> dict:
+        """The schema of the foundation issue, with the per-claim verdicts (null: only cited as a comparator) and
+        their counts, so that a reader need not recompute them."""
         return {"suite": self.suite, "only": self.only, "started": self.started, "seconds": round(self.seconds, 3),
                 "device": self.device, "versions": self.versions, "counts": self.counts(),
+                "claim_counts": self.claim_counts(),
+                "claims": {claim_id: verdict.value if verdict is not None else None
+                           for claim_id, verdict in self.claim_verdicts().items()},
                 "outcomes": [o.to_json() for o in self.outcomes]}
 
 

@@ -16,6 +16,8 @@ UserInputError (one line and exit code 2 on the command line), not an ERROR outc
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 from dataclasses import dataclass, replace
 
@@ -31,7 +33,7 @@ from theory.user_claim import context_symbols, parse_definitions, parse_expressi
 
 from .check import Check, Context, Finding
 from .methods import derived_claim, euler_bias_band, identity_finding
-from .outcome import Outcome, Verdict
+from .outcome import Basis, Outcome, Verdict
 
 MODEL_METHODS = ("montecarlo", "quadrature")
 #: the simulation horizon, when not given, in units of the claim's own prediction: a true claim about an
@@ -109,6 +111,10 @@ def against_limit(claim: Claim, parent: Claim | str, symbol, value, direction: s
     finding.evidence.update({"parent": parent.id, "limit": f"{symbol} -> {value} ({direction})",
                              "limit before the definitions": derived.rhs,
                              "definitions": {str(k): v for k, v in substitution.items()}})
+    if finding.verdict is Verdict.REFUTED:
+        # what the parent's limit gives: not a checked correction until a claim stating it passes checks of its own
+        finding = dataclasses.replace(finding, correction={"text": str(derived_rhs), "latex": sp.latex(derived_rhs),
+                                                           "from": f"the limit {symbol} -> {value} of {parent.id}"})
     if derived.derivation is not None:
         finding.evidence["derivation"] = derived.derivation.render()
     return finding
@@ -316,16 +322,19 @@ def user_checks(claim: Claim, *, limit_of=None, leading_order=None, at=None, met
         parent = _claim(parent)
         _symbol_of(parent, symbol), read_value(value, parent)  # fail now on an unknown symbol or value
         parse_definitions(definitions, {**context_symbols(claim=parent), **context_symbols(claim=claim)})
+        # agreeing with the limit of the claim it is said to follow from is consistency with that claim, not truth
         checks.append(Check(f"{claim.id}.limit_of.{parent.id}", (), "limit",
                             f"{claim.id} against the limit {symbol} -> {value} of {parent.id}",
-                            lambda c, p: against_limit(claim, parent, symbol, value, direction, definitions)))
+                            lambda c, p: against_limit(claim, parent, symbol, value, direction, definitions),
+                            basis=Basis.PAPER))
     if leading_order is not None:
         reference, symbol, value = leading_order
         reference = _claim(reference)
         _symbol_of(claim, symbol), read_value(value, claim)
         checks.append(Check(f"{claim.id}.leading_order.{reference.id}", (), "limit",
                             f"{claim.id} / {reference.id} -> 1 as {symbol} -> {value}",
-                            lambda c, p: to_leading_order(claim, reference, symbol, value, direction)))
+                            lambda c, p: to_leading_order(claim, reference, symbol, value, direction),
+                            basis=Basis.MATHEMATICS))
     if at is not None:
         at_point(claim, at)
         for method in methods:
