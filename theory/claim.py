@@ -10,6 +10,7 @@ from .derivation import Derivation
 from .errors import ParameterError, UserInputError
 from .identity import IdentityResult, decide_identity, safe_lambdify, tidy
 from .model import Model
+from .units import CONVENTIONS, Convention, Reading
 
 RELATIONS = {"=": "equals", "<=": "is at most", ">=": "is at least", "~": "is asymptotically equal to"}
 BACKENDS = ("numpy", "torch", "mpmath")
@@ -65,6 +66,10 @@ class Claim:
     #: corollary_of / limit_of / compare_with / derived_from -> ids of other claims
     relations: dict = field(default_factory=dict, hash=False, compare=False)
     notes: str = ""
+    #: the unit system and clock the claim is judged in; None: its first source's paper's (units.CONVENTIONS)
+    convention: Convention | None = field(default=None, hash=False, compare=False)
+    #: other readings of its units (units.Reading), reported beside the verdict where they would change it
+    other_readings: tuple[Reading, ...] = field(default=(), hash=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.relation not in RELATIONS:
@@ -93,6 +98,17 @@ class Claim:
     @property
     def source(self) -> str:
         return "; ".join(str(s) for s in self.sources)
+
+    @property
+    def unit_convention(self) -> Convention | None:
+        """The convention the claim's units are judged in: its own, else that of its first source's paper."""
+        if self.convention is not None:
+            return self.convention
+        for source in self.sources:
+            key = source.seed or source.paper
+            if key in CONVENTIONS:
+                return CONVENTIONS[key]
+        return None
 
     @property
     def equation(self) -> sp.Basic:

@@ -7,7 +7,7 @@ dimensions are independent; ``scaling_substitution`` makes that explicit instead
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -51,19 +51,72 @@ DIFFUSIVITY = LENGTH**2 / TIME
 CURVATURE = LOSS / LENGTH**2
 
 
-def scaling_substitution(units: dict[sp.Symbol, Dimension], time_scale: sp.Symbol,
-                         length_scale: sp.Symbol, loss_scale: sp.Symbol,
-                         clock: str = "gradient_flow") -> dict[sp.Symbol, sp.Expr]:
-    """Substitution s -> s * (scale factor of its dimension), for the `scaling` check method.
+#: how a paper's clock ties the three scales together (scaling_substitution)
+CLOCKS = {
+    "gradient_flow": "SDE time with dw = -grad L dt: [t] = [w]^2/[L], so length and loss rescale freely",
+    "iterations": "t counts SGD iterations (a pure number, not rescalable) and the learning rate is a pure number, "
+                  "so w_{k+1} = w_k - eta grad L gives [L] = [w]^2: only length rescales",
+    "free": "time, length and loss rescale independently (no loss enters the dynamic)",
+}
 
-    clock="gradient_flow": time is tied to the other two by dw = -grad L dt, so
-    time_scale = length_scale^2 / loss_scale (one fewer free scale). clock="free": three
-    independent scales.
+
+@dataclass(frozen=True)
+class Convention:
+    """A paper's unit system and clock, stated once with the locator where the paper fixes it (DESIGN.md: a
+    statement is judged in its own paper's conventions). The `scaling` check of every claim runs in it."""
+
+    #: seed file name, or a short name for a classical source
+    paper: str
+    #: where the paper fixes it (section, equation)
+    locator: str
+    #: a key of CLOCKS
+    clock: str
+    #: what carries which unit, in words
+    description: str
+
+    def __post_init__(self) -> None:
+        if self.clock not in CLOCKS:
+            raise ValueError(f"unknown clock {self.clock!r}: use one of {sorted(CLOCKS)}")
+
+    def __str__(self) -> str:
+        return f"{self.paper} ({self.locator}): {self.description}"
+
+
+#: paper (seed file name or classical source) -> its convention; filled by the family modules with `convention`
+CONVENTIONS: dict[str, Convention] = {}
+
+
+def convention(paper: str, locator: str, clock: str, description: str) -> Convention:
+    """Register a paper's convention (once per paper)."""
+    if paper in CONVENTIONS:
+        raise ValueError(f"the convention of {paper} is stated twice")
+    CONVENTIONS[paper] = Convention(paper, locator, clock, description)
+    return CONVENTIONS[paper]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Another reading of a claim's units than its paper's (a reader's unit system, another clock): the scaling
+    check reports it beside the verdict, as a remark, where it would change the verdict."""
+
+    description: str
+    clock: str
+    #: units that differ from the claim's own (symbol -> Dimension)
+    units: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+def scaling_substitution(units: dict, time_scale: sp.Symbol, length_scale: sp.Symbol, loss_scale: sp.Symbol,
+                         clock: str = "gradient_flow") -> dict[sp.Basic, sp.Expr]:
+    """Substitution s -> s * (scale factor of its dimension), for the `scaling` check method (clocks: CLOCKS).
+
+    Keys may be Symbols or IndexedBases (every entry of an indexed quantity carries the same unit).
     """
     if clock == "gradient_flow":
-        tied_time = length_scale**2 / loss_scale
+        tied_time, tied_loss = length_scale**2 / loss_scale, loss_scale
+    elif clock == "iterations":
+        tied_time, tied_loss = sp.Integer(1), length_scale**2
     elif clock == "free":
-        tied_time = time_scale
+        tied_time, tied_loss = time_scale, loss_scale
     else:
-        raise ValueError(f"unknown clock {clock!r}: use 'gradient_flow' or 'free'")
-    return {symbol: symbol * dim.factor(tied_time, length_scale, loss_scale) for symbol, dim in units.items()}
+        raise ValueError(f"unknown clock {clock!r}: use one of {sorted(CLOCKS)}")
+    return {symbol: symbol * dim.factor(tied_time, length_scale, tied_loss) for symbol, dim in units.items()}

@@ -32,9 +32,9 @@ def register_check(check: Check) -> Check:
 
 
 #: the check modules, in the order their checks run (and appear in notebooks) whichever was imported first
-CHECK_MODULES = ("battash", "battash_between_jumps", "kramers", "large_deviations", "levy", "networks",
+CHECK_MODULES = ("battash", "battash_between_jumps", "battash_model", "kramers", "large_deviations", "levy", "networks",
                  "networks_escape", "networks_plsgd", "networks_schedules", "networks_sharpness", "power_law",
-                 "power_law_four_basin", "rare_events")
+                 "power_law_four_basin", "rare_events", "units")
 
 
 def _load() -> None:
