@@ -6,6 +6,7 @@ import sympy as sp
 from theory import battash as B
 from theory import levy
 from verify import Context, Verdict, get_check
+from verify.outcome import Basis
 
 
 def run(check_id):
@@ -17,18 +18,38 @@ def parse(text, *symbols):
 
 
 def test_battash_thm4_1():
+    """Thm 4.1 equals its own proof's integral: consistency, not truth (the model and simulation judge it)."""
     outcome = run("battash.thm4_1")
-    assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["difference"] == "0"
+    assert outcome.verdict is Verdict.CONSISTENT and outcome.evidence["difference"] == "0"
+    assert outcome.basis == str(Basis.PAPER)
+
+
+def test_battash_thm4_1_model():
+    outcome = run("battash.thm4_1.model")
+    assert outcome.verdict is Verdict.VERIFIED and outcome.basis == str(Basis.MODEL)
+    assert outcome.evidence["number failing"] == 0 and outcome.evidence["worst point"]["stated / exact"] > 1
+    # every grid point outside the paper's regime is reported, not judged
+    assert outcome.evidence["grid points"] > 50
+
+
+def test_battash_thm4_1_sim():
+    outcome = run("battash.thm4_1.sim")
+    assert outcome.verdict is Verdict.VERIFIED
+    assert all(r["stated"] > r["interval"][1] for r in outcome.evidence["rows"])  # a loose upper bound
 
 
 def test_battash_thm4_1_appendix():
     outcome = run("battash.thm4_1_appendix")
     assert outcome.verdict is Verdict.REFUTED
     assert outcome.evidence["the appendix's own last integrand integrates to its result"] is True
-    # the derived replacement is the recomputed integral, which test_battash_thm4_1 shows is the main-text theorem
+    # the recomputed integral (the main-text theorem) is evidence, not a correction: the basis is the proof
     derived = B.power_exponential_integral(B.EQ27_INTEGRAND).result
-    assert outcome.correction["text"] == str(derived)
+    assert outcome.evidence["derived"] == str(derived) and outcome.correction is None
     assert not B.THM_4_1_APPENDIX.compare(B.THM_4_1).identical
+    # against the model the appendix version fails where the main text holds, and the main text is its replacement
+    model = run("battash.thm4_1_appendix.model")
+    assert model.verdict is Verdict.REFUTED and model.evidence["number failing"] > 0
+    assert model.correction["claim"] == "battash.thm4_1"
 
 
 def test_battash_cor4_2():
@@ -40,23 +61,41 @@ def test_battash_cor4_2():
     assert sp.simplify(ratio - 2 * B.lam_bar ** (1 - B.alpha_l)) == 0
 
 
+def test_battash_cor4_2_model_and_sim():
+    """As a bound Cor 4.2 holds (model, simulation); its units do not (lambda_bar for lambda_bar^alpha)."""
+    assert run("battash.cor4_2.model").verdict is Verdict.VERIFIED
+    sim = run("battash.cor4_2.sim")
+    assert sim.verdict is Verdict.VERIFIED and all(r["stated"] > 2 * r["simulated"] for r in sim.evidence["rows"])
+    units = run("battash.cor4_2.units")
+    assert units.verdict is Verdict.REFUTED and "lambda_L**(alpha_l - 1)" in units.summary
+
+
 def test_battash_cor4_6():
-    assert run("battash.cor4_6").evidence["difference"] == "0"
+    outcome = run("battash.cor4_6")
+    assert outcome.verdict is Verdict.CONSISTENT and outcome.evidence["difference"] == "0"
 
 
 def test_battash_eq31():
-    assert run("battash.eq31").evidence["difference"] == "0"
+    outcome = run("battash.eq31")
+    assert outcome.verdict is Verdict.CONSISTENT and outcome.evidence["difference"] == "0"
+    # a bound that holds everywhere and is vacuous everywhere (>= 1), and whose units are wrong (d_i counted twice)
+    model = run("battash.eq31.model")
+    assert model.verdict is Verdict.VERIFIED
+    assert model.evidence["grid points where the bound is vacuous (>= 1 for a probability, +inf)"] \
+        == model.evidence["grid points"]
+    assert run("battash.eq31.units").verdict is Verdict.REFUTED
 
 
 def test_battash_thm4_3():
     outcome = run("battash.thm4_3_face")
-    assert outcome.verdict is Verdict.REFUTED
-    assert outcome.correction["text"] == "m_bar_i/(beta_i*d_i_plus**alpha_i)"
+    assert outcome.verdict is Verdict.REFUTED and outcome.basis == str(Basis.PAPER)
+    assert outcome.evidence["derived"] == "m_bar_i/(beta_i*d_i_plus**alpha_i)" and outcome.correction is None
+    assert run("battash.thm4_3.model").verdict is Verdict.VERIFIED    # as a (vacuous) bound it holds
 
 
 def test_battash_eq15_001():
     outcome = run("battash.eq15_001")
-    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.verdict is Verdict.REFUTED and outcome.correction["claim"] == "battash.eq15"
     ratio = parse(outcome.evidence["ratio"], levy.s_t, levy.rho, levy.alpha)
     assert sp.simplify(ratio - levy.s_t ** levy.rho) == 0  # differs from eq. 12 unless s_t = 1
 
@@ -77,6 +116,7 @@ def test_battash_cor4_4():
     assert evidence["mc ratio interval"][0] > max(evidence["Cor 4.4 ratio over rho in [0, 1]"])
     assert evidence["derived ratio within interval + tolerance"]
     assert mc.verdict is Verdict.REFUTED
+    assert outcome.correction["claim"] == mc.correction["claim"] == "battash.derived.exit_face_ratio"
 
 
 def test_battash_eq40():
@@ -93,18 +133,11 @@ def test_battash_eq41():
     assert sp.simplify(computed - B.EQ_41.rhs) == 0
 
 
-def test_battash_cor4_2_as_a_bound_on_simulation():
-    evidence = run("battash.cor4_2_mc").evidence
-    assert all(row["holds"] for row in evidence["rows"])
-    # loose by at least a factor 2 for every rho, while the derived jump-rate law is within 10%
-    assert min(row["bound / simulated mean"] for row in evidence["rows"]) > 2
-    assert abs(evidence["derived / simulated"] - 1) < 0.1
-
-
 def test_battash_cor4_6_as_a_bound_on_simulation():
-    evidence = run("battash.cor4_6_mc").evidence
-    assert all(row["holds"] for row in evidence["rows"])
-    assert all(row["vacuous (bound >= 1) at u"] for row in evidence["rows"])  # above 1 at the smallest u
+    outcome = run("battash.cor4_6.sim")
+    assert outcome.verdict is Verdict.VERIFIED
+    assert all(r["stated"] >= r["interval"][0] for r in outcome.evidence["rows"])
+    assert any(r["stated"] >= 1 for r in outcome.evidence["rows"])   # vacuous at the smallest u
 
 
 def test_battash_thmC1_exponent():
@@ -112,13 +145,19 @@ def test_battash_thmC1_exponent():
     assert outcome.verdict is Verdict.REFUTED and outcome.evidence["difference"] == "2*rho*(alpha_l - alpha_nu)"
 
 
-def test_battash_eq58():
-    assert run("battash.eq58").evidence["difference"] == "0"
+def test_battash_eq58_integral():
+    assert run("battash.eq58_integral").evidence["difference"] == "0"
 
 
 def test_battash_thmC2():
     outcome = run("battash.thmC2")
-    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.verdict is Verdict.REFUTED and outcome.basis == str(Basis.PAPER)
+    # the model: under s_t = t^(gamma-1) with gamma_l > 0 the cumulative hazard diverges, P(sigma < oo) = 1
+    model = run("battash.thmC2.model")
+    assert model.verdict is Verdict.REFUTED and model.evidence["worst point"]["exact (model)"] == 1.0
+    assert model.correction["claim"] == "battash.derived.escape_power"
+    sim = run("battash.thmC2.sim")
+    assert sim.verdict is Verdict.REFUTED and all(r["interval"][0] > 0.99 for r in sim.evidence["rows"])
     stated, recomputed = outcome.evidence["at gamma = 1: stated, recomputed"]
     # at gamma = 1 the bound grows with c_l = 2 beta_bar_l - m_bar_l Phi_l where the integral decays as 1 / c_l
     assert stated == "Phi_l*c_l*m_bar_l/(K_l*beta_bar_S)" and recomputed == "Phi_l*m_bar_l/(K_l*beta_bar_S*c_l)"
@@ -142,12 +181,14 @@ def test_battash_prop3_2():
 
 def test_battash_thm4_5():
     outcome = run("battash.thm4_5")
-    assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["difference"] == "0"
+    assert outcome.verdict is Verdict.CONSISTENT and outcome.evidence["difference"] == "0"
     assert outcome.evidence["eq. 68 (appendix) equals the recomputed integral"] is False
 
 
 def test_battash_eq68():
     assert run("battash.eq68").verdict is Verdict.REFUTED
+    model = run("battash.eq68.model")
+    assert model.verdict is Verdict.REFUTED and model.correction["claim"] == "battash.thm4_5"
 
 
 def test_power_exponential_integral_with_a_lower_limit():
@@ -165,8 +206,35 @@ def test_battash_escape_axis_ackley_quick_cell():
 
 
 def test_battash_thmC3():
+    """Thm C.3 equals its proof's step integral (consistency) but bounds P(sigma <= T) far below the model's and the
+    simulation's value."""
     outcome = run("battash.thmC3")
-    assert outcome.verdict is Verdict.VERIFIED and outcome.evidence["difference"] == "0"
+    assert outcome.verdict is Verdict.CONSISTENT and outcome.evidence["difference"] == "0"
+    model, sim = run("battash.thmC3.model"), run("battash.thmC3.sim")
+    assert model.verdict is Verdict.REFUTED and sim.verdict is Verdict.REFUTED
+    assert all(r["stated"] < r["interval"][0] for r in sim.evidence["rows"])
+    assert model.correction["claim"] == sim.correction["claim"] == "battash.derived.multistep_escape"
+
+
+def test_battash_thmC1():
+    """Thm C.1 (~) does not approach the model's multistep mean as eps -> 0, and misses the simulation."""
+    model = run("battash.thmC1.model")
+    assert model.verdict is Verdict.REFUTED
+    assert model.evidence["not within tolerance at the smallest eps"] == model.evidence["settings"]
+    assert run("battash.thmC1.sim").verdict is Verdict.REFUTED
+
+
+def test_battash_eq58():
+    assert run("battash.eq58.model").verdict is Verdict.REFUTED
+
+
+def test_battash_eq27_laguerre():
+    """The sum that defines A_{l,nu}: the Laguerre generating function gives the prefactor 1/(1 - x), the paper 1/x;
+    direct summation agrees with the generating function."""
+    outcome = run("battash.eq27_laguerre")
+    assert outcome.verdict is Verdict.REFUTED and outcome.basis == str(Basis.MATHEMATICS)
+    for x, z, summed, stated, derived in outcome.evidence["direct summation (x, z, sum, stated, generating function)"]:
+        assert abs(summed - derived) < 1e-12 * abs(summed) and abs(stated - summed) > 1e-3
 
 
 def test_battash_eq30_has_the_spurious_rho():
@@ -210,6 +278,7 @@ def test_battash_lemma3_3_both_versions():
     for check in ("battash.lemma3_3", "battash.lemma3_3_001"):
         outcome = run(check)
         assert outcome.verdict is Verdict.REFUTED
+        assert outcome.correction["claim"] == "battash.derived.small_jump_cross_moment"
         assert outcome.correction["text"] == str(B.w_j * B.w_l * sp.exp(-B.t * (B.h_jj + B.h_ll)))
 
 
@@ -221,18 +290,21 @@ def test_small_jump_variance_is_larger_than_eps_squared():
 
 
 def test_battash_lemma3_3_against_simulation():
-    outcome = run("battash.lemma3_3_mc")
-    assert outcome.verdict is Verdict.REFUTED
-    assert abs(outcome.evidence["simulated - Euler mean (in SE)"]) < 4.06
-    assert all(abs(g) > 100 for g in outcome.evidence["stated - simulated (in SE)"].values())
+    for check in ("battash.lemma3_3_mc", "battash.lemma3_3_001_mc"):
+        outcome = run(check)
+        assert outcome.verdict is Verdict.REFUTED
+        assert abs(outcome.evidence["simulated - Euler mean (in SE)"]) < 4.06
+        assert abs(outcome.evidence["stated - simulated (in SE)"]) > 100
+    derived = run("battash.derived.small_jump_cross_moment.sim")
+    assert derived.verdict is Verdict.VERIFIED
 
 
 def test_battash_prop3_4_against_exact_covariances():
-    outcome = run("battash.prop3_4")
-    assert outcome.verdict is Verdict.REFUTED
-    rows = {r["claim"]: r for r in outcome.evidence["rows"]}
-    assert rows["battash.prop3_4"]["largest relative error"] > 0.1
-    assert rows["battash.prop3_4_001"]["largest relative error"] > 0.1
+    for check, comparator in (("battash.prop3_4", "battash.prop3_4_001"), ("battash.prop3_4_001", "battash.prop3_4")):
+        outcome = run(check)
+        assert outcome.verdict is Verdict.REFUTED and outcome.claim == check and outcome.comparators == [comparator]
+        rows = {r["claim"]: r for r in outcome.evidence["rows"]}
+        assert rows[check]["largest relative error"] > 0.1
 
 
 def test_sgd_noise_row_sums_add_up():
@@ -246,7 +318,30 @@ def test_scheduled_exit_law_reduces_to_the_constant_rate_at_gamma_1():
     assert sp.simplify(survival.subs(B.gamma, 1) - sp.exp(-B.m_sym * B.Phi * B.u)) == 0
 
 
-def test_battash_thm4_1_and_4_5_hold_at_gamma_below_one():
-    outcome = run("battash.scheduled_mc")
-    assert outcome.verdict is Verdict.VERIFIED
-    assert outcome.evidence["derived within interval + tolerance"] is True
+def test_battash_thm4_5_holds_at_gamma_below_one():
+    for check in ("battash.thm4_5.model", "battash.thm4_5.sim"):
+        assert run(check).verdict is Verdict.VERIFIED
+
+
+def test_derived_exit_laws_against_model_and_simulation():
+    """The replacements derived from the model agree with the model's exit law (to rounding) and with simulation."""
+    for law in ("battash.derived.escape_power", "battash.derived.multistep_mean", "battash.derived.multistep_escape"):
+        model, sim = run(f"{law}.model"), run(f"{law}.sim")
+        assert model.verdict is Verdict.VERIFIED and model.evidence["largest relative gap"] < 1e-8
+        assert sim.verdict is Verdict.VERIFIED
+
+
+def test_jump_clock_law_matches_the_closed_form_multistep_mean():
+    """numerics.jump_clock on a multistep scheduler against the hand-summed exponential pieces."""
+    import math
+
+    from numerics.jump_clock import JumpClockLaw
+
+    switches, factors = (5.0, 20.0), (1.0, 0.1, 0.01)
+    law = JumpClockLaw(B.box_model((1.2, 1.6), 0.1, 1.0, 4, B.multistep_scheduler(switches, factors)))
+    rate = lambda g: 2 * (0.1**1.2 / 1.2 * g**0.2) + 2 * (0.1**1.6 / 1.6 * g**0.6)  # noqa: E731
+    h0, h1, h2 = (rate(g) for g in factors)
+    s5, s20 = math.exp(-h0 * 5), math.exp(-h0 * 5 - h1 * 15)
+    mean = (1 - s5) / h0 + s5 * (1 - math.exp(-h1 * 15)) / h1 + s20 / h2
+    assert abs(law.mean.value - mean) < 1e-12 * mean and abs(law.escape_probability(20.0) - (1 - s20)) < 1e-12
+    assert law.escape_probability() == 1.0

@@ -9,12 +9,14 @@ s_t = t^(gamma - 1) (the "exponential" scheduler), Phi_l = (-d_l^-)^-alpha_l + (
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from .claim import Claim, Source
-from .derivation import Derivation
+from .derivation import DeferredDerivation, Derivation
 from .domain import Ball
-from .levy import CLOCK, NOISE, SEED_000, nu_tail
+from .levy import CLOCK, CONVENTION_000, NOISE, SEED_000, nu_tail
 from .levy import alpha as levy_alpha
 from .model import AlphaStable, Model
 from .registry import register
@@ -219,6 +221,7 @@ COR_4_4 = register(Claim(
 ))
 
 
+@lru_cache(maxsize=1)
 def exit_face_ratio() -> Derivation:
     """With gamma = 1 the exit is the first jump that leaves; jumps of different parameters are independent
     Poisson streams, so P(face l^+) / P(face j^+) is the ratio of their rates nu(y > d^+ / (eps lambda))."""
@@ -293,12 +296,18 @@ EQ_40 = register(Claim(
 ))
 
 
+@lru_cache(maxsize=1)
 def mean_of_x() -> Derivation:
-    """E[X_t] from eq. 39, X_t = xi_t - int_0^t xi_p h e^{-h (t-p)} dp, with E[xi_p] = mu_xi p (Fubini)."""
-    d = Derivation("E[X_t] from eq. 39", sp.S.Zero)
-    integral = d.step("E int_0^t xi_p h e^(-h(t-p)) dp = int_0^t mu_xi p h e^(-h(t-p)) dp",
-                      sp.integrate(mu_xi * p_ * h_ll * sp.exp(-h_ll * (t - p_)), (p_, 0, t)))
-    d.result = d.step("E[X_t] = mu_xi t - that", sp.simplify(mu_xi * t - integral))
+    """E[X_t] of the first-order small-jump process from its dynamic (appendix B.4, eqs. 37-38: the linearised
+    dX = -h X dt + dxi, X_0 = 0): m(t) = E[X_t] solves m' = -h m + mu_xi (E[dxi] = mu_xi dt), m(0) = 0. The proof's
+    own route, eq. 39 averaged with E[xi_p] = mu_xi p (Fubini), is recomputed beside it and must agree."""
+    m = sp.Function("m")
+    d = Derivation("E[X_t] of the linearised small-jump dynamic", sp.S.Zero)
+    solution = sp.dsolve(sp.Eq(m(t).diff(t), -h_ll * m(t) + mu_xi), m(t), ics={m(0): 0}).rhs
+    d.result = d.step("solve m' = -h m + mu_xi, m(0) = 0", sp.simplify(solution))
+    integral = sp.integrate(mu_xi * p_ * h_ll * sp.exp(-h_ll * (t - p_)), (p_, 0, t))
+    d.verify("eq. 39 averaged gives the same: mu_xi t - int_0^t mu_xi p h e^(-h(t-p)) dp",
+             sp.simplify(mu_xi * t - integral - d.result))
     return d
 
 
@@ -313,6 +322,7 @@ EQ_41 = register(Claim(
 ))
 
 
+@lru_cache(maxsize=1)
 def mean_of_small_jumps() -> Derivation:
     """E[xi_t] = t int_{|y| <= O} y nu(dy): the integrand is odd and nu symmetric, so the mean is 0 (for
     alpha >= 1 each side diverges at 0 and the compensation of eq. 23 pairs them; the sum is still 0).
@@ -388,6 +398,7 @@ LEMMA_3_3_001 = register(Claim(
 ))
 
 
+@lru_cache(maxsize=1)
 def small_jump_second_moments() -> Derivation:
     """The linearised small-jump dynamic dZ^l = -h_ll Z^l dt + eps_bar_l dxi^l solved exactly:
     Z_t^l = w_l e^{-h_ll t} + eps_bar_l int_0^t e^{-h_ll (t-s)} dxi_s^l. For a Lévy process E[int f dxi] =
@@ -479,12 +490,12 @@ THM_C1_EXPONENT = register(Claim(
     title="Thm C.1: exponent of gamma_p in the mean transition time, multistep scheduler",
     lhs=sp.Symbol("exponent of gamma_p"), rhs=alpha_l * (1 - rho) - 1 + rho * alpha_nu,
     sources=(Source(SEED_000, "appendix C.1, Theorem C.1"),), regime=REGIME, conditions=CONDITIONS, clock=CLOCK,
-    interpretation=NOISE, relations={"compare_with": ("battash.eq58",)},
+    interpretation=NOISE, relations={"compare_with": ("battash.eq58_integral",)},
 ))
 EQ58_EXPONENT = alpha_l - 1 + rho * (alpha_l - alpha_nu)   # the same power in the proof, eq. 58
 
-EQ_58 = register(Claim(
-    id="battash.eq58",
+EQ_58_INTEGRAL = register(Claim(
+    id="battash.eq58_integral",
     title="eq. 58: integral of t exp(-C t) over one step of the multistep scheduler",
     lhs=sp.Integral(t * sp.exp(-C_lnup * t), (t, T_p, T_p1)),
     rhs=(sp.exp(-C_lnup * T_p) * (C_lnup * T_p + 1) - sp.exp(-C_lnup * T_p1) * (C_lnup * T_p1 + 1)) / C_lnup**2,
@@ -595,3 +606,491 @@ THM_C3 = register(Claim(
 #: eq. 63's last integral before evaluation (constant scheduler value gamma_p on the step)
 EQ63_STEP = m_sym * Phi / (beta_bar_S * K_l) * gamma_p ** (rho * (1 - alpha_nu) + alpha_l - 1) \
     * sp.Integral(sp.exp(-c_l * gamma_p ** (rho * (alpha_l - 1)) * t), (t, T_p, T_p1))
+
+
+# ------------------------------------------------------------------------------ the model of eq. 81 and its exit law
+#: s_t = t^(gamma - 1), the "exponential" scheduler of seed 000 Thm 4.1 (sec. 4)
+def power_scheduler(cooling) -> sp.Expr:
+    from .model import TIME
+
+    return TIME ** (sp.nsimplify(cooling) - 1)
+
+
+def multistep_scheduler(switch_times, factors) -> sp.Expr:
+    """s_t = gamma_p on (T_p, T_{p+1}], T_0 = 0 (seed 001 sec. 1; seed 000 appendix C.1): factors[p] on
+    [switch_times[p-1], switch_times[p]); the last factor holds from the last switch on."""
+    from .model import TIME
+
+    if len(factors) != len(switch_times) + 1:
+        raise ValueError("a multistep scheduler needs one more factor than switching times")
+    pieces = [(sp.nsimplify(g), TIME < sp.nsimplify(T)) for g, T in zip(factors, switch_times)]
+    return sp.Piecewise(*pieces, (sp.nsimplify(factors[-1]), True))
+
+
+def box_model(alphas, epsilon, half_width, curvature, scheduler=None) -> Model:
+    """Seed 000 eq. 81 (eq. 3 with one-hot r_l and lambda_l = 1) on the box (-d, d)^N around the minimum of
+    U = h |x|^2 / 2: dX_l = -h X_l dt + s_t^((alpha_l - 1)/alpha_l) eps dL^l, L^l symmetric alpha_l-stable with the
+    papers' Lévy measure |y|^(-1-alpha_l) dy (eq. 23). `scheduler` is s_t (power_scheduler, multistep_scheduler)."""
+    from .domain import Box
+
+    alphas = tuple(sp.nsimplify(a) for a in alphas)
+    state = sp.symbols(f"x1:{len(alphas) + 1}", real=True)
+    d, h = sp.nsimplify(half_width), sp.nsimplify(curvature)
+    factors = None if scheduler is None else sp.Matrix([scheduler ** ((a - 1) / a) for a in alphas])
+    return Model(f"{len(alphas)}-D Lévy box (seed 000 eq. 81)", state, sp.Matrix([-h * x for x in state]),
+                 sp.nsimplify(epsilon) * sp.eye(len(alphas)), Box(tuple(-d for _ in state), tuple(d for _ in state)),
+                 tuple(0 for _ in state), noise=AlphaStable(alphas), scheduler=factors,
+                 potential=h * sum(x**2 for x in state) / 2)
+
+
+#: the constants the paper defines by a formula, each as that formula (seed 000): q_nu is the first-jump exit
+#: probability of eq. 13 at the network's average alpha_nu (sec. 3: "alpha_nu as the average alpha"), which A uses
+q_nu = sp.Symbol("q_nu", positive=True)
+d_half = sp.Symbol("d", positive=True)        # the checks' symmetric box: d^- = -d, d^+ = d
+DEFINITIONS = {
+    m_sym: (m_bar, "Thm 4.1: m_bar_l = lambda_bar_l^alpha_l eps^alpha_l / alpha_l"),
+    beta_l: (beta_bar, "Thm 4.1: beta_bar_l = 2 eps^(rho alpha_l) / alpha_l, the time-independent eq. 12; "
+                       "beta_l / beta_S read as beta_bar_l / beta_bar_S, as 001 sec. 3.2 assumes"),
+    Phi: (2 * d_half ** (-alpha_l), "eq. 13: Phi_l = (-d_l^-)^-alpha_l + (d_l^+)^-alpha_l with d^- = -d, d^+ = d"),
+    q_nu: ((lam_bar**alpha_nu * eps**alpha_nu / alpha_nu) * 2 * d_half ** (-alpha_nu) / (2 * eps ** (rho * alpha_nu)
+                                                                                        / alpha_nu),
+           "m_bar_nu Phi_nu / beta_bar_nu: eq. 13's first-jump exit probability at alpha_nu"),
+    A: ((1 - q_nu) * (1 - beta_l / beta_S), "sec. 4: A_{l,nu} = (1 - m_bar_nu beta_bar_nu^-1 Phi_nu)(1 - beta_bar_l "
+                                            "beta_bar_S^-1)"),
+    K_l: (beta_l / beta_S * (1 - q_nu), "Thm C.2 (eq. 59): [beta_bar_l/beta_bar_S - beta_bar_l/beta_bar_S m_bar_nu/"
+                                         "beta_bar_nu Phi_nu]"),
+    c_l: (2 * beta_l - m_sym * Phi, "Thm C.2 (eq. 59): 2 beta_bar_l - m_l Phi_l"),
+}
+
+
+def constants_for(alphas, epsilon, half_width, rho_value, lambda_bar=1) -> list[dict]:
+    """For each parameter l of a symmetric box, the values of every symbol of a theorem's term l, derived from
+    DEFINITIONS (no constant stays opaque): alpha_nu is the mean alpha, beta_S = beta_bar_S = sum_l beta_bar_l.
+    Values are 30-digit mpmath numbers (the definitions are compiled once, theory.identity.safe_lambdify)."""
+    import mpmath
+
+    def evaluate(expr, values):
+        function, arguments = _compiled(expr)
+        return function(*[values[a] for a in arguments])
+
+    with mpmath.workdps(30):
+        alphas = [mpmath.mpf(str(a)) for a in alphas]
+        base = {eps: mpmath.mpf(str(epsilon)), d_half: mpmath.mpf(str(half_width)), rho: mpmath.mpf(str(rho_value)),
+                lam_bar: mpmath.mpf(str(lambda_bar)), alpha_nu: sum(alphas) / len(alphas)}
+        beta_total = sum(evaluate(beta_bar, {**base, alpha_l: a}) for a in alphas)
+        rows = []
+        for a in alphas:
+            values = {**base, alpha_l: a, beta_S: beta_total, beta_bar_S: beta_total}
+            for symbol in (m_sym, beta_l, Phi, q_nu, A, K_l, c_l):   # in dependency order
+                values[symbol] = evaluate(DEFINITIONS[symbol][0], values)
+            values[beta_bar_l] = values[beta_l]
+            rows.append(values)
+    return rows
+
+
+def face_values(row: dict, half_width) -> dict:
+    """Thm 4.3's symbols of the exit face i (the upper face of parameter i) from that parameter's row."""
+    return {alpha_i: row[alpha_l], m_i: row[m_sym], Phi_i: row[Phi], beta_i: row[beta_l], d_plus_i: half_width}
+
+
+def statement_value(term: sp.Expr, rows: list[dict], extra: dict | None = None, face: dict | None = None) -> float:
+    """The paper's sum over l of a theorem's term, every constant from its definition; `extra` fixes gamma, u, ...,
+    `face` the exit face's symbols (Thm 4.3). Evaluated in 30-digit arithmetic (mpmath); +-inf or nan where the
+    statement is not finite there."""
+    import mpmath
+
+    function, arguments = _compiled(term)
+    total = mpmath.mpf(0)
+    with mpmath.workdps(30):
+        for row in rows:
+            values = {**row, **(face or {}), **(extra or {})}
+            missing = [a for a in arguments if a not in values]
+            if missing:
+                raise ValueError(f"the term still has free symbols {sorted(map(str, missing))}")
+            try:
+                total += function(*[values[a] if isinstance(values[a], mpmath.mpf) else mpmath.mpf(str(values[a]))
+                                    for a in arguments])
+            except ZeroDivisionError:
+                return float("nan")
+        return float(total.real) if isinstance(total, mpmath.mpc) and total.imag == 0 else float(total) \
+            if not isinstance(total, mpmath.mpc) else float("nan")
+
+
+_COMPILED: dict = {}
+
+
+def _compiled(term: sp.Expr):
+    """mpmath function of a term's free symbols (sorted by name), compiled once per term."""
+    from .identity import safe_lambdify
+
+    if term not in _COMPILED:
+        arguments = tuple(sorted(term.free_symbols, key=lambda x: x.name))
+        _COMPILED[term] = (safe_lambdify(arguments, term, "mpmath"), arguments)
+    return _COMPILED[term]
+
+
+# ------------------------------------------------------------------------------ Thm C.1 in full (multistep)
+#: C.1's constants as the statement defines them: nu_nn, C_tilde, C_bar, C = C_bar + C_tilde, E_p = e^(-C T_p) T_p
+nu_nn = gamma_p ** (alpha_nu - 1) * q_nu
+_C_tilde = (beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu))
+            * (gamma_p ** (alpha_l - 1) * m_sym * Phi - gamma_p ** (rho * (alpha_l - 1)) * beta_l)
+            / (nu_nn + beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu)) * (1 - nu_nn)))
+_C_bar = beta_l * gamma_p ** (rho * (alpha_l - 1))
+C_C1 = _C_bar + _C_tilde
+THM_C1 = register(Claim(
+    id="battash.thmC1",
+    title="Thm C.1: mean transition time, multistep scheduler (term l, step p)",
+    lhs=sp.Symbol("E[sigma_G]_lp"),
+    rhs=beta_l / (beta_S * C_C1) * gamma_p ** (alpha_l * (1 - rho) - 1 + rho * alpha_nu) * m_sym * Phi / A
+    * (sp.exp(-C_C1 * T_p) * T_p - sp.exp(-C_C1 * T_p1) * T_p1),
+    relation="~", sources=(Source(SEED_000, "appendix C.1, Theorem C.1 (with its nu_nn, C_tilde, C_bar, E_p)"),),
+    regime="multistep scheduler s_t = gamma_p on [T_p, T_{p+1}), T_0 = 0; small eps; exits only at large jumps",
+    conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.eq58",)},
+))
+
+#: the proof's own C (after eq. 57): gamma_p^(alpha_l - alpha_nu) without the rho, and + nu beta_l/beta_S in the
+#: denominator where the statement has (1 - nu_nn)
+C_EQ57 = (beta_l / beta_S * gamma_p ** (alpha_l - alpha_nu)
+          * (gamma_p ** (alpha_l - 1) * m_sym * Phi - gamma_p ** (rho * (alpha_l - 1)) * beta_l)
+          / (nu_nn + beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu))
+             + nu_nn * beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu)))
+          + beta_l * gamma_p ** (rho * (alpha_l - 1)))
+EQ_58 = register(Claim(
+    id="battash.eq58",
+    title="eq. 58: mean transition time, multistep scheduler, as the proof integrates it (term l, step p)",
+    lhs=sp.Symbol("E[sigma_G]_lp"),
+    rhs=beta_l / (beta_S * C_EQ57**2) * gamma_p ** (alpha_l - 1 + rho * (alpha_l - alpha_nu)) * m_sym * Phi / A
+    * (sp.exp(-C_EQ57 * T_p) * (C_EQ57 * T_p + 1) - sp.exp(-C_EQ57 * T_p1) * (C_EQ57 * T_p1 + 1)),
+    relation="<=", sources=(Source(SEED_000, "appendix C.1, eqs. 55-58 (E[sigma_G] <= ..., second line of eq. 58, "
+                                             "with the C defined after eq. 57)"),),
+    regime="multistep scheduler s_t = gamma_p on [T_p, T_{p+1}), T_0 = 0; small eps; exits only at large jumps",
+    conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.thmC1",)},
+))
+
+
+# ------------------------------------------------------------------------------ units (seed 000's convention)
+from .levy import UNITS_000  # noqa: E402 - the table continues levy's
+from .units import DIMENSIONLESS, LENGTH, LOSS, TIME, Reading  # noqa: E402
+
+#: one table for the symbols of this module, in levy.CONVENTION_000 (t in iterations, eps a pure number, lengths and
+#: the noise scale lambda rescale, loss as length^2); applied to every claim of the module below
+UNITS = {
+    **UNITS_000,
+    **{s: DIMENSIONLESS for s in (alpha_l, alpha_i, alpha_j, alpha_nu, alpha_p, gamma, gamma_p, rho, eps, A, K_l, q_nu,
+                                  theta, zeta, eta, eps_bar_sym, eps_bar_l, eps_bar_j, h_ll, h_jj, mu, N_params,
+                                  B_batch, D_data, l_idx, j_idx, m_idx, p_idx)},
+    **{s: LENGTH for s in (lam_bar, lam_l, lam_j, d_plus_i, d_plus_l, d_plus_j, d_half, w_l, w_j, w0)},
+    m_sym: LENGTH**alpha_l, m_i: LENGTH**alpha_i, Phi: LENGTH ** (-alpha_l), Phi_i: LENGTH ** (-alpha_i),
+    **{s: TIME**-1 for s in (beta_l, beta_S, beta_i, beta_bar_l, beta_bar_S, c_l, C_lnup, mu_xi)},
+    **{s: TIME for s in (u, t, T_p, T_p1, p_, sp.Symbol("T_R"), sp.Symbol("C_1", positive=True))},
+    sp.Symbol("U_tilde", positive=True): LOSS,
+    # gradient-noise covariances: (loss / length)^2 = length^2 when the learning rate is a pure number
+    u_tilde: LENGTH**2, h_bar: DIMENSIONLESS, second_moment: LENGTH**2,
+    **{sp.Symbol(name): TIME for name in ("E[sigma_G]_l", "E[sigma_G]_lp")},
+    **{sp.Symbol(name): DIMENSIONLESS for name in (
+        "P(sigma>u)_l", "P(W_sigma in Omega_i^+)_l", "P(Omega_l^+)/P(Omega_j^+)", "P(sigma<oo)_l", "P(sigma<oo)_lp",
+        "d log(P(Omega_l^+)/P(Omega_j^+)) / d log eps", "power of eta, term (l, i)", "exponent of gamma_p",
+        "theta_bar_l", "E[X_t^l]", "E[xi_t^l]")},
+    **{sp.Symbol(name): LENGTH**2 for name in ("E[Z_t^l Z_t^j]", "|Y_t - W*|^2", "1^T lambda_l(W_t)")},
+}
+#: Lemma 3.3 drops the noise scale lambda between eq. 8 (eps lambda xi) and eq. 36 (eps_bar X): read with lambda
+#: absorbed into eps_bar (eps_bar a length), its two kinds of terms transform alike; in the paper's convention not
+for _claim in (LEMMA_3_3, LEMMA_3_3_001):
+    object.__setattr__(_claim, "other_readings", (Reading(
+        "with the noise scale lambda_l of eq. 8 absorbed into eps_bar (eps_bar a length)", "iterations",
+        {eps_bar_l: LENGTH, eps_bar_j: LENGTH}),))
+for _claim in (THM_4_1, THM_4_1_APPENDIX, COR_4_2, THM_4_5, EQ_68, COR_4_6, THM_4_3, EQ_31, EQ_30, COR_4_4, EQ_20,
+               EQ_17_001, EQ_40, EQ_41, LEMMA_3_3, LEMMA_3_3_001, PROP_3_4, PROP_3_4_001, THM_C1_EXPONENT, EQ_58_INTEGRAL,
+               THM_C2, LEMMA_3_1, RELAXATION, PROP_3_2_EXPONENT, THM_C3, THM_C1, EQ_58):
+    _symbols = _claim.lhs.free_symbols | _claim.rhs.free_symbols | {e.base for e in _claim.rhs.atoms(sp.Indexed)}
+    _claim.units.update({s: UNITS[s] for s in _symbols if s in UNITS})
+
+
+# ------------------------------------------------------------------------------ the exit law, derived (corrections)
+#: the exit law of the model of eq. 81 in the paper's own symbols: parameter l's exit-causing jumps arrive at rate
+#: m_bar_l Phi_l s_t^(alpha_l - 1) (theory.levy.large_jump_exit_hazards at lambda = 1: nu(|y| > d / (eps s^((alpha-1)
+#: /alpha))) = eps^alpha s^(alpha-1) Phi / alpha), so every quantity is a functional of the cumulative hazard.
+#: Indexed by parameter l (1..N) and scheduler step p (0..P, T[0] = 0, T[P+1] the end or oo)
+rate = sp.IndexedBase("mPhi")         # m_bar_l Phi_l, the gamma = 1 exit rate of parameter l
+alpha_ix = sp.IndexedBase("alpha")
+H = sp.IndexedBase("H")               # total exit rate on step p: sum_l mPhi[l] gamma_p^(alpha_l - 1)
+T_ix = sp.IndexedBase("T")
+n_par, n_steps = sp.symbols("N P", positive=True, integer=True)
+l_ix, p_ix, q_ix = sp.symbols("l p q", integer=True)
+horizon_T = sp.Symbol("T_end", positive=True)
+DERIVED = Source(None, "exit law of the model of seed 000 eq. 81 at large jumps", paper="derived by escape-theory",
+                 note="theory.levy.large_jump_exit_hazards (Lévy measure, scheduler, box), first event of independent "
+                      "Poisson streams; the small-eps limit the paper's framework assumes (sec. 4)")
+_power_cumulative = sp.Sum(rate[l_ix] * horizon_T ** (1 + (gamma - 1) * (alpha_ix[l_ix] - 1))
+                           / (1 + (gamma - 1) * (alpha_ix[l_ix] - 1)), (l_ix, 1, n_par))
+ESCAPE_POWER = register(Claim(
+    id="battash.derived.escape_power",
+    title="P(sigma <= T) under s_t = t^(gamma-1), derived from the model (1 as T -> oo when every gamma_l > 0)",
+    lhs=sp.Symbol("P(sigma<=T)"), rhs=1 - sp.exp(-_power_cumulative), relation="~", sources=(DERIVED,),
+    regime="small eps (exits at single large jumps from the minimum); gamma_l = 1 + (gamma-1)(alpha_l-1) > 0",
+    clock=CLOCK, interpretation=NOISE, relations={"corrects": ("battash.thmC2",)},
+))
+_step_mass = sp.Sum(H[q_ix] * (T_ix[q_ix + 1] - T_ix[q_ix]), (q_ix, 0, p_ix - 1))
+MULTISTEP_MEAN = register(Claim(
+    id="battash.derived.multistep_mean",
+    title="mean exit time under a multistep scheduler, derived from the model",
+    lhs=sp.Symbol("E[sigma_G]"),
+    rhs=sp.Sum(sp.exp(-_step_mass) * (1 - sp.exp(-H[p_ix] * (T_ix[p_ix + 1] - T_ix[p_ix]))) / H[p_ix],
+               (p_ix, 0, n_steps)),
+    relation="~", sources=(DERIVED,), regime="small eps; s_t = gamma_p on [T[p], T[p+1]), T[0] = 0, T[P+1] = oo; "
+                                               "H[p] = sum_l m_bar_l Phi_l gamma_p^(alpha_l - 1)",
+    clock=CLOCK, interpretation=NOISE, relations={"corrects": ("battash.thmC1", "battash.eq58")},
+))
+MULTISTEP_ESCAPE = register(Claim(
+    id="battash.derived.multistep_escape",
+    title="P(sigma <= T[P+1]) under a multistep scheduler, derived from the model",
+    lhs=sp.Symbol("P(sigma<=T)"), rhs=1 - sp.exp(-sp.Sum(H[p_ix] * (T_ix[p_ix + 1] - T_ix[p_ix]), (p_ix, 0, n_steps))),
+    relation="~", sources=(DERIVED,), regime=MULTISTEP_MEAN.regime.replace("T[P+1] = oo", "T[P+1] the end"),
+    clock=CLOCK, interpretation=NOISE, relations={"corrects": ("battash.thmC3",)},
+))
+EXIT_FACE_RATIO = register(Claim(
+    id="battash.derived.exit_face_ratio",
+    title="ratio of the probabilities of exiting through the upper faces of parameters l and j (gamma = 1), derived",
+    lhs=COR_4_4.lhs, rhs=exit_face_ratio().result, relation="~", sources=(DERIVED,),
+    regime="gamma = 1, small eps", conditions=COR_4_4.conditions, clock=CLOCK, interpretation=NOISE,
+    derivation=exit_face_ratio(), relations={"corrects": ("battash.cor4_4",)},
+))
+
+
+@lru_cache(maxsize=1)
+def cor4_2_from_thm4_1() -> Derivation:
+    """Cor 4.2 as the gamma -> 1 limit of Thm 4.1 with its own beta_bar_l and m_bar_l (what Cor 4.2 says it is)."""
+    d = Derivation("gamma -> 1 of Thm 4.1's term", sp.S.Zero)
+    limit = d.step("limit gamma -> 1 (C -> 2)", sp.simplify(sp.limit(THM_4_1.rhs, gamma, 1)))
+    d.result = d.step("beta_l -> beta_bar_l, m_bar_l -> lambda_bar_l^alpha_l eps^alpha_l / alpha_l (Thm 4.1)",
+                      sp.simplify(limit.subs({beta_l: beta_bar, m_sym: m_bar})))
+    return d
+
+
+COR_4_2_DERIVED = register(Claim(
+    id="battash.derived.cor4_2",
+    title="Cor 4.2 as the gamma -> 1 limit of Thm 4.1 gives it (term l)",
+    lhs=COR_4_2.lhs, rhs=cor4_2_from_thm4_1().result, relation="<=", sources=(DERIVED,),
+    regime=COR_4_2.regime, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
+    derivation=cor4_2_from_thm4_1(), relations={"corrects": ("battash.cor4_2",), "limit_of": ("battash.thm4_1",)},
+))
+
+
+def law_arrays(alphas, epsilon, half_width, factors=None) -> dict:
+    """The indexed values of the derived laws for a symmetric box at lambda = 1: mPhi[l] = m_bar_l Phi_l from
+    DEFINITIONS, alpha[l], and for a multistep scheduler H[p] = sum_l mPhi[l] gamma_p^(alpha_l - 1)."""
+    rows = constants_for(alphas, epsilon, half_width, 0.5)   # rho does not enter m_bar or Phi
+    rates = [r[m_sym] * r[Phi] for r in rows]
+    arrays = {rate: rates, alpha_ix: [r[alpha_l] for r in rows]}
+    if factors is not None:
+        arrays[H] = [sum(m * g ** (a - 1) for m, a in zip(rates, arrays[alpha_ix])) for g in factors]
+    return arrays
+
+
+def law_value(claim: Claim, arrays: dict, values: dict) -> float:
+    """A derived law with its indexed symbols filled in (1-based parameters, 0-based steps), in mpmath."""
+    import mpmath
+
+    n = len(arrays[rate])
+    concrete = claim.rhs.subs({n_par: n, **({n_steps: len(arrays[H]) - 1} if H in arrays else {}),
+                               **{k: sp.nsimplify(v) if isinstance(v, (int, float)) else v
+                                  for k, v in values.items() if not isinstance(k, sp.IndexedBase)}}).doit()
+    entries = {}
+    for e in concrete.atoms(sp.Indexed):
+        index = int(e.indices[0])
+        source = values[T_ix] if e.base == T_ix else arrays[e.base]
+        entries[e] = source[index - 1] if e.base in (rate, alpha_ix) else source[index]
+    with mpmath.workdps(30):
+        result = sp.N(concrete.xreplace({k: sp.Float(str(v), 30) if not isinstance(v, sp.Basic) else v
+                                         for k, v in entries.items()}), 30)
+    return float(result)
+
+for _claim in (ESCAPE_POWER, MULTISTEP_MEAN, MULTISTEP_ESCAPE, EXIT_FACE_RATIO, COR_4_2_DERIVED):
+    object.__setattr__(_claim, "convention", CONVENTION_000)
+    _claim.units.update({s: UNITS[s] for s in _claim.lhs.free_symbols | _claim.rhs.free_symbols if s in UNITS})
+    _claim.units.update({rate: TIME**-1, H: TIME**-1, alpha_ix: DIMENSIONLESS, T_ix: TIME, horizon_T: TIME,
+                         n_par: DIMENSIONLESS, n_steps: DIMENSIONLESS, sp.Symbol("P(sigma<=T)"): DIMENSIONLESS,
+                         sp.Symbol("E[sigma_G]"): TIME})
+
+
+# ------------------------------------------------------------------------------ further derived replacements
+from .levy import first_jump_exit  # noqa: E402
+from .levy import IMKELLER_MEAN_EXIT  # noqa: E402
+
+FIRST_JUMP_EXIT_DERIVED = register(Claim(
+    id="battash.derived.eq13",
+    title="probability that the first large jump leaves [d-, d+], derived from the Lévy measure",
+    lhs=sp.Symbol("P(first jump exits)"), rhs=first_jump_exit().result, sources=(DERIVED,),
+    regime="the exit thresholds lie beyond the large-jump cutoff", conditions=CONDITIONS, clock=CLOCK,
+    interpretation=NOISE, derivation=first_jump_exit(), relations={"corrects": ("battash.eq13",)},
+))
+SMALL_JUMP_MEAN_DERIVED = register(Claim(
+    id="battash.derived.eq41",
+    title="mean of the symmetric small-jump process xi_t, derived from the Lévy measure",
+    lhs=sp.Symbol("E[xi_t^l]"), rhs=mean_of_small_jumps().result, sources=(DERIVED,),
+    regime="small jumps |y| <= eps_bar^-rho of the symmetric measure |y|^(-1-alpha) dy", conditions=CONDITIONS,
+    clock=CLOCK, interpretation=NOISE, derivation=mean_of_small_jumps(), relations={"corrects": ("battash.eq41",)},
+))
+CROSS_MOMENT_DERIVED = register(Claim(
+    id="battash.derived.small_jump_cross_moment",
+    title="E[Z^l Z^j] between large jumps (l != j), derived from the linearised small-jump dynamic",
+    lhs=LEMMA_3_3.lhs, rhs=small_jump_second_moments().result, relation="~", sources=(DERIVED,),
+    regime=LEMMA_3_3_REGIME, conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
+    derivation=small_jump_second_moments(),
+    relations={"corrects": ("battash.lemma3_3", "battash.lemma3_3_001")},
+))
+
+
+@lru_cache(maxsize=1)
+def eta_power_of_exit_time() -> Derivation:
+    """d log E[sigma] / d log eta for one parameter: the exit law E[sigma] = alpha / (eps^alpha Phi)
+    (imkeller.mean_exit_time; the model's gamma = 1 law) with eps = eta^((alpha-1)/alpha) (001 eq. 1)."""
+    a = IMKELLER_MEAN_EXIT.rhs.free_symbols
+    alpha_, eps_ = next(s for s in a if s.name == "alpha"), next(s for s in a if s.name == "epsilon")
+    d = Derivation("power of eta in the mean exit time (one parameter)", sp.S.Zero)
+    law = d.step("E[sigma] with eps = eta^((alpha-1)/alpha)", IMKELLER_MEAN_EXIT.rhs.subs(
+        eps_, eta ** ((alpha_ - 1) / alpha_)))
+    d.result = d.step("eta d/d eta log E[sigma]", sp.simplify(eta * sp.diff(sp.log(law), eta)).subs(alpha_, alpha_l))
+    return d
+
+
+ETA_POWER_DERIVED = register(Claim(
+    id="battash.derived.eta_power",
+    title="power of the learning rate in the mean exit time (one parameter), derived from the exit law",
+    lhs=sp.Symbol("d log E[sigma] / d log eta"), rhs=eta_power_of_exit_time().result, relation="~",
+    sources=(DERIVED,), regime="gamma = 1, small eta (exits at large jumps), one parameter",
+    conditions=(alpha_l < 2,), clock="t = k (iterations)", interpretation=NOISE, derivation=eta_power_of_exit_time(),
+    relations={"corrects": ("battash.eq17_001",)},
+))
+
+for _claim in (FIRST_JUMP_EXIT_DERIVED, SMALL_JUMP_MEAN_DERIVED, CROSS_MOMENT_DERIVED, ETA_POWER_DERIVED):
+    object.__setattr__(_claim, "convention", CONVENTION_000)
+    _claim.units.update({s: UNITS[s] for s in _claim.lhs.free_symbols | _claim.rhs.free_symbols if s in UNITS})
+    _claim.units.update({sp.Symbol("d log E[sigma] / d log eta"): DIMENSIONLESS})
+
+
+# ------------------------------------------------------------------------------ A_{l,nu}: the constant of eq. 27's sum
+x_A = sp.Symbol("x", positive=True)   # (1 - q_nu)(1 - beta_l/beta_S): the paper's A_{l,nu}, in (0, 1)
+z_A = sp.Symbol("z", real=True)       # beta_l/beta_S (m Phi t - beta t), the Laguerre argument times x
+k_sum = sp.Symbol("k", integer=True, positive=True)
+EQ27_LAGUERRE = register(Claim(
+    id="battash.eq27_laguerre",
+    title="the sum over k in the proof of Thm 4.1, whose prefactor defines A_{l,nu}",
+    lhs=sp.Sum(x_A ** (k_sum - 1) * sp.laguerre(k_sum - 1, z_A / x_A), (k_sum, 1, sp.oo)),
+    rhs=sp.exp(-z_A / (1 - x_A)) / x_A,
+    sources=(Source(SEED_000, "appendix B.1, eq. 27 (third to fourth line: sum_k [x]^(k-1) L_(k-1)(z/[x]) = "
+                              "[x]^-1 e^(-z/[1 - x])); sec. 4: A_{l,nu} = x, used by Thm 4.1, 4.3, 4.5, C.1"),),
+    regime="0 < x < 1 (x = (1 - m_bar_nu Phi_nu / beta_bar_nu)(1 - beta_bar_l / beta_bar_S))",
+    conditions=(x_A < 1,), clock=CLOCK, interpretation=NOISE, convention=CONVENTION_000,
+    units={x_A: DIMENSIONLESS, z_A: DIMENSIONLESS, k_sum: DIMENSIONLESS},
+))
+
+
+@lru_cache(maxsize=1)
+def laguerre_generating_function() -> Derivation:
+    """sum_{n>=0} L_n(w) r^n = exp(-r w / (1 - r)) / (1 - r) (the generating function of the Laguerre polynomials,
+    Abramowitz & Stegun 22.9.15), checked term by term to order 10 in r; then r = x, w = z / x, n = k - 1."""
+    r, w = sp.Symbol("r", positive=True), sp.Symbol("w", real=True)
+    d = Derivation("the sum of eq. 27 from the Laguerre generating function", sp.S.Zero)
+    generating = d.step("sum_n L_n(w) r^n", sp.exp(-r * w / (1 - r)) / (1 - r))
+    series = sp.expand(sp.series(generating, r, 0, 10).removeO())
+    for n in range(10):
+        d.verify(f"the coefficient of r^{n} is L_{n}(w)", sp.expand(series.coeff(r, n) - sp.laguerre(n, w)))
+    d.result = d.step("r = x, w = z / x", sp.simplify(generating.subs({w: z_A / x_A}).subs(r, x_A)))
+    return d
+
+
+EQ27_LAGUERRE_DERIVED = register(Claim(
+    id="battash.derived.eq27_laguerre", title="the sum over k in eq. 27, from the Laguerre generating function",
+    # the generating function's value (laguerre_generating_function derives it; the claim's checks hold the two)
+    lhs=EQ27_LAGUERRE.lhs, rhs=sp.exp(-z_A / (1 - x_A)) / (1 - x_A), sources=(DERIVED,),
+    regime=EQ27_LAGUERRE.regime, conditions=EQ27_LAGUERRE.conditions, clock=CLOCK, interpretation=NOISE,
+    convention=CONVENTION_000, units=dict(EQ27_LAGUERRE.units),
+    derivation=DeferredDerivation("the sum of eq. 27 from the Laguerre generating function",
+                                  laguerre_generating_function),
+    relations={"corrects": ("battash.eq27_laguerre",)},
+    notes="the prefactor is 1/(1 - x): the constant that multiplies Thm 4.1's terms is 1 - x, not A_{l,nu} = x",
+))
+
+
+def laguerre_sum_numeric(x_value: float, z_value: float, dps: int = 30) -> float:
+    """The sum of eq. 27 by direct summation (mpmath nsum of x^(k-1) L_(k-1)(z/x)): the independent numeric route."""
+    import mpmath
+
+    with mpmath.workdps(dps):
+        x_m, z_m = mpmath.mpf(x_value), mpmath.mpf(z_value)
+        return float(mpmath.nsum(lambda k: x_m ** (k - 1) * mpmath.laguerre(k - 1, 0, z_m / x_m), [1, mpmath.inf]))
+
+
+# ------------------------------------------------------------------------------ eq. 29: the exit face as a series of jumps
+#: per-jump probabilities of the combined large-jump stream at gamma = 1 (eq. 13 and eq. 26): a jump comes from
+#: parameter l with probability beta_bar_l / beta_bar_S and then leaves with probability m_bar_l Phi_l / beta_bar_l,
+#: through the upper face of i with m_bar_i (d_i^+)^-alpha_i / beta_bar_i
+beta_ix = sp.IndexedBase("beta_bar")
+face_rate = sp.Symbol("m_bar_i_d_i", positive=True)   # m_bar_i (d_i^+)^-alpha_i
+EQ_29 = register(Claim(
+    id="battash.eq29",
+    title="exit through the upper face of parameter i as the series of eq. 29 sums it (gamma = 1)",
+    lhs=sp.Symbol("P(W_sigma in Omega_i^+)"),
+    # sum_k (1 - P(J exits))^(k-1) P(J > d_i^+) = P(J > d_i^+) / P(J exits), a geometric series
+    rhs=(face_rate / beta_S) / sp.Sum(rate[l_ix] / beta_S, (l_ix, 1, n_par)),
+    sources=(Source(SEED_000, "appendix B.2, eq. 29 (first three lines, with eq. 13 and eq. 26 at gamma = 1)"),),
+    regime="gamma = 1 (constant per-jump probabilities), exits only at large jumps", conditions=CONDITIONS,
+    clock=CLOCK, interpretation=NOISE, convention=CONVENTION_000,
+    units={face_rate: TIME**-1, rate: TIME**-1, beta_S: TIME**-1, n_par: DIMENSIONLESS,
+           sp.Symbol("P(W_sigma in Omega_i^+)"): DIMENSIONLESS},
+))
+
+
+def eq29_value(alphas, epsilon, half_width, face: int = 0) -> float:
+    """eq. 29 with its per-jump probabilities from their definitions (m_bar, Phi, beta_bar at any rho: they cancel)."""
+    arrays = law_arrays(alphas, epsilon, half_width)
+    rows = constants_for(alphas, epsilon, half_width, 0.5)
+    i_row = rows[face]
+    values = {face_rate: i_row[m_sym] * sp.nsimplify(half_width) ** (-i_row[alpha_l]), beta_S: i_row[beta_S]}
+    return law_value(EQ_29, arrays, values)
+
+
+# ------------------------------------------------------------------------------ derivations of the exit laws
+@lru_cache(maxsize=4)
+def exit_law_derivation(kind: str, claim: Claim) -> Derivation:
+    """The derived laws of this module from the model of eq. 81, for one parameter l with symbolic constants: its
+    exit hazard from theory.levy.large_jump_exit_hazards (Lévy measure, scheduler, box), integrated.
+
+    kind "power" (s_t = t^(gamma-1)): the cumulative hazard int_0^T of both faces is m_bar_l Phi_l T^gamma_l/gamma_l
+    (escape_power sums it over l); "step" (s_t = gamma_p on a step): the hazard is the constant m_bar_l Phi_l
+    gamma_p^(alpha_l - 1), whose sum over l is H[p], and the mean exit time collects int over each step of
+    exp(-cumulative) = S(T_p) (1 - e^(-H_p (T_p+1 - T_p))) / H_p (multistep_mean; multistep_escape is 1 - S(T_P+1))."""
+    from .levy import exit_hazards
+    from .model import TIME
+
+    d = Derivation(f"exit law of the model of eq. 81 ({kind} scheduler)", sp.S.Zero)
+    scheduler = TIME ** (gamma - 1) if kind == "power" else gamma_p
+    model = box_model((alpha_l,), eps, d_half, sp.Symbol("h", positive=True), scheduler)
+    hazards = exit_hazards(model)
+    total = d.step("exit hazard of parameter l, both faces (large_jump_exit_hazards, lambda = 1)",
+                   sp.powsimp(sp.expand_power_base(sp.Add(*hazards.values()), force=True), force=True))
+    m_phi = (m_bar * 2 * d_half ** (-alpha_l)).subs(lam_bar, 1)
+    d.verify("it is m_bar_l Phi_l s_t^(alpha_l - 1)", total - m_phi * scheduler ** (alpha_l - 1))
+    if kind == "power":
+        v = sp.Symbol("v", positive=True)
+        cumulative = sp.integrate(total.subs(TIME, v), (v, 0, horizon_T), conds="none")
+        cumulative = d.step("int_0^T of it (converges when gamma_l = 1 + (gamma-1)(alpha_l-1) > 0)",
+                            sp.simplify(cumulative.replace(lambda z: z.is_Pow and z.base == 0, lambda z: sp.S.Zero)))
+        d.verify("= m_bar_l Phi_l T^gamma_l / gamma_l", cumulative - m_phi * horizon_T ** (1 + (gamma - 1) * (alpha_l - 1))
+                 / (1 + (gamma - 1) * (alpha_l - 1)))
+        d.result = d.step("P(sigma <= T) = 1 - exp(-sum_l of it)", claim.rhs)
+        return d
+    Hp, Sp, Tp, Tq, t_ = sp.symbols("H_p S_p T_p T_q t", positive=True)
+    step_mean = d.step("int_{T_p}^{T_p+1} S(T_p) exp(-H_p (t - T_p)) dt",
+                       sp.simplify(sp.integrate(Sp * sp.exp(-Hp * (t_ - Tp)), (t_, Tp, Tq))))
+    d.verify("= S(T_p)(1 - e^(-H_p (T_p+1 - T_p)))/H_p", step_mean - Sp * (1 - sp.exp(-Hp * (Tq - Tp))) / Hp)
+    d.result = d.step("summed over the steps (E[sigma]), or 1 - S(T_P+1) (P(sigma <= T_P+1)); "
+                      "S(T_p) = exp(-sum_{q<p} H_q (T_q+1 - T_q))", claim.rhs)
+    return d
+
+
+for _claim, _kind in ((ESCAPE_POWER, "power"), (MULTISTEP_MEAN, "step"), (MULTISTEP_ESCAPE, "step")):
+    object.__setattr__(_claim, "derivation", DeferredDerivation(
+        f"exit law of the model of eq. 81 ({_kind} scheduler)",
+        lambda kind=_kind, claim=_claim: exit_law_derivation(kind, claim)))

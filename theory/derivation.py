@@ -48,3 +48,19 @@ class Derivation:
         lines += [f"{i}. {s.render(latex)}" for i, s in enumerate(self.steps, 1)]
         lines += [f"check: {what} -> residual {sp.latex(r) if latex else r}" for what, r in self.verified]
         return "\n".join(lines)
+
+
+class DeferredDerivation(Derivation):
+    """A Derivation computed on first use (its steps, result and checks), so that registering a derived claim does not
+    run SymPy at import; `make` returns the Derivation (an lru_cached function here, shared with the checks)."""
+
+    def __init__(self, title: str, make):
+        self.title = title
+        self._make = make
+
+    def __getattr__(self, name: str):
+        if name in ("result", "steps", "verified"):
+            made = self._make()
+            self.result, self.steps, self.verified = made.result, made.steps, made.verified
+            return getattr(self, name)
+        raise AttributeError(name)

@@ -9,6 +9,8 @@ covariance. Time is the SDE time of eq. 3 (the paper identifies it with the trai
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from .claim import Claim, Source
@@ -16,7 +18,7 @@ from .derivation import Derivation
 from .domain import Interval
 from .model import AlphaStable, Model
 from .registry import register
-from .units import DIMENSIONLESS, LENGTH, TIME
+from .units import DIMENSIONLESS, LENGTH, TIME, Reading, convention
 
 alpha = sp.Symbol("alpha", positive=True)
 eps = sp.Symbol("epsilon", positive=True)
@@ -37,6 +39,29 @@ IMKELLER_2006 = Source(None, "Theorem 1 (first exit law) and its corollaries",
 CLOCK = "SDE time t of seed 000 eq. 3"
 NOISE = "symmetric alpha-stable, Lévy measure |y|^(-1-alpha) dy per coordinate (seed 000 eq. 23)"
 CONDITIONS = (alpha < 2, rho < 1)
+
+#: seed 000's unit system (001 shares it): t counts iterations (App. A.1, "t: Train iteration"), eps =
+#: eta^((alpha-1)/alpha) is a pure number (sec. 1, eq. 1; App. F, after eq. 83), so the Lévy measure |y|^(-1-alpha) dy
+#: of eq. 23 is per iteration and time is not rescalable; lengths (weights, distances to the boundary d, and the noise
+#: scale lambda_l, which eq. 3 multiplies into a displacement) rescale, and with a pure learning rate the loss carries
+#: length^2 (w_k = w_{k-1} - eta grad U, eq. 1)
+CONVENTION_000 = convention(
+    SEED_000, "sec. 1 eq. 1 (eps = eta^((alpha-1)/alpha)); App. A.1 (t: train iteration); App. F eqs. 79-83",
+    "iterations", "t counts SGD iterations and eps is a pure number; lengths rescale (w, d, the noise scale lambda_l, "
+    "taken as a length so that eps lambda_l L of eq. 3 is a displacement), loss as length^2")
+convention("001_8289d68cf3bd5d68.txt", "sec. 1 eq. 1 (eps = eta^((alpha-1)/alpha)); sec. 3 eq. 3", "iterations",
+           CONVENTION_000.description + " (as in seed 000)")
+#: the classical exit law in its own SDE time: L_t scales as t^(1/alpha), so eps carries length time^(-1/alpha)
+CONVENTION_IMKELLER = convention(
+    "Imkeller & Pavlyukevich, Stoch. Proc. Appl. 116 (2006) 611-642", "sec. 1, the SDE dX = -U'(X) dt + eps dL",
+    "free", "SDE time and length rescale independently; L_t has the scaling t^(1/alpha), so eps carries length "
+    "time^(-1/alpha)")
+
+#: units of seed 000's symbols in CONVENTION_000 (time entries matter only for other readings: there time is fixed)
+UNITS_000 = {alpha: DIMENSIONLESS, eps: DIMENSIONLESS, rho: DIMENSIONLESS, s_t: DIMENSIONLESS, lam: LENGTH,
+             d_minus: LENGTH, d_plus: LENGTH, cutoff: DIMENSIONLESS, u: TIME,
+             sp.Symbol("beta_l(t)"): TIME**-1, sp.Symbol("E[S_k^l]"): TIME,
+             sp.Symbol("P(first jump exits)"): DIMENSIONLESS}
 
 
 def levy_measure(a=alpha) -> sp.Expr:
@@ -79,7 +104,8 @@ MEASURE_CONSTANT = register(Claim(
     sources=(Source(None, "Lévy-Khintchine formula for a symmetric stable measure",
                     paper="classical (Samorodnitsky & Taqqu 1994, sec. 1.2)",
                     note=f"converts {SEED_000} eq. 23 to E exp(i w L_t) = exp(-t C_alpha |w|^alpha)"),),
-    regime="0 < alpha < 2", conditions=(alpha < 2,), units={alpha: DIMENSIONLESS},
+    regime="0 < alpha < 2", conditions=(alpha < 2,), units={alpha: DIMENSIONLESS, sp.Symbol("C_alpha"): DIMENSIONLESS},
+    convention=CONVENTION_000,
     clock=CLOCK, interpretation=NOISE, derivation=measure_constant(),
     notes="L_t (papers) = (C_alpha t)^(1/alpha) X, X standard SaS with E exp(i w X) = exp(-|w|^alpha)",
 ))
@@ -100,6 +126,7 @@ MEASURE_CONSTANT_NEAR_2 = register(Claim(
                     note=f"bears on the remark after Thm 4.1 of {SEED_000} ('alpha -> 2, nearly Gaussian')"),),
     regime="alpha -> 2-", clock=CLOCK, interpretation=NOISE,
     relations={"limit_of": ("levy.measure_constant",)}, derivation=measure_constant_near_2(),
+    units={alpha: DIMENSIONLESS, sp.Symbol("C_alpha"): DIMENSIONLESS}, convention=CONVENTION_000,
     notes="with nu(dy) = |y|^(-1-alpha) dy, E exp(i w L_t) ~ exp(-t |w|^alpha / (2 - alpha)): a Gaussian limit "
           "needs the noise rescaled by (2 - alpha)^(1/alpha)",
 ))
@@ -113,6 +140,9 @@ STABLE_TAIL = register(Claim(
                     paper="classical (Samorodnitsky & Taqqu 1994, Property 1.2.15)",
                     note=f"Lévy measure of {SEED_000} eq. 23"),),
     regime="x -> oo, 0 < alpha < 2", conditions=(alpha < 2,), clock=CLOCK, interpretation=NOISE,
+    # L_1 is the process after one unit of time of the normalised measure: a pure number in seed 000's convention
+    units={alpha: DIMENSIONLESS, sp.Symbol("x", positive=True): DIMENSIONLESS,
+           sp.Symbol("P(|L_1|>x)"): DIMENSIONLESS}, convention=CONVENTION_000,
 ))
 
 
@@ -133,6 +163,7 @@ IMKELLER_MEAN_EXIT = register(Claim(
     # L_t scales as t^(1/alpha), so the noise scale eps carries length * time^(-1/alpha)
     conditions=(alpha < 2,), units={eps: LENGTH * TIME ** (-1 / alpha), d_minus: LENGTH, d_plus: LENGTH,
                                     alpha: DIMENSIONLESS, sp.Symbol("E[sigma]"): TIME},
+    convention=CONVENTION_IMKELLER,
     clock=CLOCK, interpretation=NOISE,
     notes="1/E[sigma] = nu(y: eps y outside (d-, d+)) = eps^alpha Phi / alpha: the rate of jumps that reach "
           "outside; polynomial in eps and independent of the depth of U",
@@ -143,7 +174,8 @@ IMKELLER_EXIT_UPPER = register(Claim(
     title="1-D first exit: probability of leaving through d+",
     lhs=sp.Symbol("P(X_sigma >= d+)"), rhs=d_plus ** (-alpha) / PHI, relation="~",
     sources=(IMKELLER_2006,), regime=IMKELLER_MEAN_EXIT.regime, conditions=(alpha < 2,), clock=CLOCK,
-    interpretation=NOISE,
+    interpretation=NOISE, convention=CONVENTION_IMKELLER,
+    units={alpha: DIMENSIONLESS, d_minus: LENGTH, d_plus: LENGTH, sp.Symbol("P(X_sigma >= d+)"): DIMENSIONLESS},
 ))
 
 IMKELLER_SURVIVAL = register(Claim(
@@ -151,7 +183,9 @@ IMKELLER_SURVIVAL = register(Claim(
     title="1-D first exit: the exit time is asymptotically exponential",
     lhs=sp.Symbol("P(sigma > u)"), rhs=sp.exp(-u * eps**alpha * PHI / alpha), relation="~",
     sources=(IMKELLER_2006,), regime=IMKELLER_MEAN_EXIT.regime, conditions=(alpha < 2,), clock=CLOCK,
-    interpretation=NOISE,
+    interpretation=NOISE, convention=CONVENTION_IMKELLER,
+    units={alpha: DIMENSIONLESS, d_minus: LENGTH, d_plus: LENGTH, eps: LENGTH * TIME ** (-1 / alpha), u: TIME,
+           sp.Symbol("P(sigma > u)"): DIMENSIONLESS},
 ))
 
 
@@ -172,13 +206,17 @@ JUMP_INTENSITY = register(Claim(
     lhs=sp.Symbol("beta_l(t)"), rhs=2 / alpha * s_t ** (rho * (alpha - 1)) * eps ** (rho * alpha),
     sources=(Source(SEED_000, "sec. 3.2, eq. 12", note="integration bound O = eps^-rho s_t^(-rho (alpha-1)/alpha)"),),
     regime="rho in (0, 1), alpha in (0, 2)", conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
-    # beta_l is used as a Poisson rate (S_k ~ Exp(beta_l)), eps as in the exit law: the scaling check shows the
-    # statement holds only in the one unit system it was written in (the cutoff eps^-rho is a pure number)
-    units={alpha: DIMENSIONLESS, rho: DIMENSIONLESS, s_t: DIMENSIONLESS, eps: LENGTH * TIME ** (-1 / alpha),
-           sp.Symbol("beta_l(t)"): TIME ** -1},
+    units=UNITS_000,
+    # a reader who takes eps as a noise scale in a free time unit (as in the exit law, imkeller.mean_exit_time)
+    # finds beta ~ eps^(rho alpha) ~ time^-rho, not time^-1: the cutoff eps^-rho ties the bounds built on eq. 12
+    # (Thm 4.1-C.3) to the iteration clock. In seed 000's own convention (eps a pure number, t in iterations) eq. 12
+    # is consistent; the other reading is a remark, not the verdict
+    other_readings=(Reading("with eps a noise scale in length time^(-1/alpha) and a free time unit", "free",
+                            {eps: LENGTH * TIME ** (-1 / alpha)}),),
 ))
 
 
+@lru_cache(maxsize=1)
 def jump_intensity() -> Derivation:
     d = Derivation("beta = nu(R \\ [-O, O]) for nu(dy) = |y|^(-1-alpha) dy", sp.S.Zero)
     both_tails = d.step("two symmetric tails", 2 * nu_tail(cutoff))
@@ -193,6 +231,7 @@ MEAN_JUMP_GAP = register(Claim(
     lhs=sp.Symbol("E[S_k^l]"), rhs=alpha / 2 * eps_bar ** (-rho * alpha),
     sources=(Source(SEED_000, "sec. 4, eq. 15"),), regime="rho in (0, 1)", conditions=CONDITIONS, clock=CLOCK,
     interpretation=NOISE, relations={"corollary_of": ("battash.eq12",)},
+    units=UNITS_000,
 ))
 
 MEAN_JUMP_GAP_001 = register(Claim(
@@ -201,6 +240,7 @@ MEAN_JUMP_GAP_001 = register(Claim(
     lhs=sp.Symbol("E[S_k^l]"), rhs=alpha / 2 * s_t ** (-rho * alpha) * eps ** (-rho * alpha),
     sources=(Source("001_8289d68cf3bd5d68.txt", "sec. 4, eq. 15"),), regime="rho in (0, 1)", conditions=CONDITIONS,
     clock=CLOCK, interpretation=NOISE, relations={"corollary_of": ("battash.eq12",), "compare_with": ("battash.eq15",)},
+    units=UNITS_000,
 ))
 
 m_stated = lam * eps**alpha / alpha
@@ -213,9 +253,11 @@ FIRST_JUMP_EXIT = register(Claim(
                     "Phi_l = (-d-)^-alpha + (d+)^-alpha"),),
     regime="the exit thresholds lie beyond the large-jump cutoff: d+/(eps_bar lambda) > O, -d-/(eps_bar lambda) > O",
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"derived_from": ("battash.eq12",)},
+    units=UNITS_000,
 ))
 
 
+@lru_cache(maxsize=1)
 def first_jump_exit() -> Derivation:
     """The large jumps have law nu restricted to |y| > O, divided by beta; the jump scaled by
     eps_bar * lambda leaves [d-, d+] when it exceeds d+/(eps_bar lambda) or falls below d-/(eps_bar lambda)."""
@@ -227,3 +269,70 @@ def first_jump_exit() -> Derivation:
     d.result = d.step("divided by beta (eq. 12, derived)", sp.powsimp(sp.expand_power_base(
         sp.simplify((up + down) / intensity), force=True), force=True))
     return d
+
+
+# ------------------------------------------------------------------------------ exits at single large jumps
+def levy_density_constant(a, measure: str) -> sp.Expr:
+    """c with Lévy density c |y|^(-1-alpha): 1 for the papers' measure (seed 000 eq. 23); 1 / C_alpha for the
+    standard law exp(-t |w|^alpha), since the papers' measure gives exp(-t C_alpha |w|^alpha) (levy.measure_constant)."""
+    return sp.Integer(1) if measure == "unnormalised" else 1 / MEASURE_CONSTANT.rhs.subs(alpha, a)
+
+
+def large_jump_exit_hazards(model: Model) -> Derivation:
+    """Exit hazards of a small-noise Lévy-driven model sitting at its stable point, one per face of its box.
+
+    Imkeller & Pavlyukevich (2006, Thm 1), and the assumption of seed 000 sec. 4 ("the training process can exit
+    from the domain only at times that coincide with large jumps"), with the process back at the minimum x* before
+    each jump (eq. 15 >> eq. 14): noise coordinate l is an independent Poisson stream of jumps y with intensity
+    nu_l(dy) = c_l |y|^(-1-alpha_l) dy; at time t a jump moves axis l by sigma_l f_l(t) y (f_l: the scheduler factor
+    of the Model, seed 000 eq. 81), so it leaves through the upper face when y > (upper_l - x*_l) / (sigma_l f_l(t)).
+    The hazard of that face is nu_l of that set: c_l (sigma_l f_l(t))^alpha_l (upper_l - x*_l)^(-alpha_l) / alpha_l.
+
+    The model must have AlphaStable noise, a constant diagonal diffusion (noise coordinate l moves axis l only, the
+    one-hot r_l of seed 000 eq. 3), a box (or interval) domain and its start at a zero of the drift. The result is
+    a SymPy Dict {Symbol(side name): hazard(t)} with t = theory.model.TIME (`exit_hazards` gives it keyed by name)."""
+    from .domain import Box
+    from .errors import ModelError
+    from .model import TIME
+
+    if not isinstance(model.noise, AlphaStable):
+        raise ModelError(f"{model.name!r} has {model.noise} noise: the large-jump exit law needs alpha-stable noise")
+    sigma = model.diffusion
+    if sigma.shape[0] != sigma.shape[1] or not sigma.is_diagonal() or sigma.free_symbols & set(model.state):
+        raise ModelError("the large-jump exit law needs a constant diagonal diffusion (one noise coordinate per axis)")
+    if not isinstance(model.domain, (Interval, Box)):
+        raise ModelError(f"the large-jump exit law needs a box or an interval, not {model.domain}")
+    at_start = model.drift.subs(dict(zip(model.state, model.start)))
+    if any(sp.simplify(v) != 0 for v in at_start):
+        raise ModelError(f"the start {model.start} is not a zero of the drift: the large-jump exit law starts at the "
+                         "stable point")
+    n = model.dimension
+    interval = isinstance(model.domain, Interval)
+    lower = [model.domain.lower] if interval else list(model.domain.lower)
+    upper = [model.domain.upper] if interval else list(model.domain.upper)
+    factors = model.scheduler
+    factors = [sp.Integer(1)] * n if factors is None else (list(factors) if isinstance(factors, sp.MatrixBase)
+                                                           else [factors] * n)
+    threshold = sp.Symbol("theta", positive=True)
+    d = Derivation(f"large-jump exit hazards of {model.name}", sp.S.Zero)
+    tail = d.step("nu(y > theta) for nu(dy) = c |y|^(-1-alpha) dy", nu_tail(threshold))
+    hazards = {}
+    names = model.domain.side_names
+    for axis in range(n):
+        a = model.noise.alphas[axis]
+        scale = sigma[axis, axis] * factors[axis]
+        c = levy_density_constant(a, model.noise.measure)
+        for side, distance in ((2 * axis, model.start[axis] - lower[axis]), (2 * axis + 1, upper[axis] - model.start[axis])):
+            if distance.is_finite is False:
+                continue
+            rate = c * tail.subs(threshold, distance / sp.Abs(scale)).subs(alpha, a)
+            hazards[names[side]] = d.step(f"hazard of {names[side]}: jumps beyond {distance} / |sigma f(t)|",
+                                          sp.powsimp(sp.expand_power_base(rate, force=True), force=True))
+    d.result = sp.Dict({sp.Symbol(name): rate for name, rate in hazards.items()})
+    d.step("time variable", TIME)
+    return d
+
+
+def exit_hazards(model: Model) -> dict[str, sp.Expr]:
+    """{side name: hazard(t)} of large_jump_exit_hazards, keyed by the domain's side names."""
+    return {str(side): rate for side, rate in large_jump_exit_hazards(model).result.items()}

@@ -4,6 +4,7 @@ jump statements."""
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import mpmath
 import numpy as np
@@ -20,8 +21,8 @@ from theory import levy
 from theory.claim import Claim
 
 from ..check import Check, Context, Finding
-from ..methods import derived_claim, identity_finding, scaling_finding
-from ..outcome import Outcome, Verdict
+from ..methods import derived_claim, identity_finding
+from ..outcome import Basis, Outcome, Verdict
 from ..suite import register_check
 
 FAMILY = ("levy",)
@@ -59,28 +60,14 @@ def eq13(context: Context, params: dict) -> Finding:
     derivation = levy.first_jump_exit()
     finding = identity_finding(levy.FIRST_JUMP_EXIT, derived_claim(levy.FIRST_JUMP_EXIT, derivation.result,
                                                                    derivation),
-                               "the large-jump law nu/beta integrated outside [d-, d+] vs eq. 13")
+                               "the large-jump law nu/beta integrated outside [d-, d+] vs eq. 13",
+                               replacement="battash.derived.eq13")
     if finding.verdict is Verdict.REFUTED:
         finding.evidence["diagnosis"] = ("eq. 13 scales the jump by lambda_l but takes m_l proportional to lambda_l, "
                                          "not lambda_l^alpha; Thm 4.1 of the same paper uses lambda^alpha "
                                          "(m_bar_l = lambda_bar_l^alpha eps^alpha / alpha). The two agree only "
                                          "when lambda_l = 1.")
-        finding.correction["m_l"] = "lambda_l**alpha * epsilon**alpha / alpha"
-    return finding
-
-
-def exit_law_units(context: Context, params: dict) -> Finding:
-    return scaling_finding(levy.IMKELLER_MEAN_EXIT, clock="free")
-
-
-def eq12_units(context: Context, params: dict) -> Finding:
-    finding = scaling_finding(levy.JUMP_INTENSITY, clock="free")
-    finding.evidence["diagnosis"] = (
-        "beta_l is a rate (the gaps between large jumps are Exp(beta_l)), but eq. 12 makes it eps^(rho alpha): the "
-        "cutoff O = eps^-rho is a pure number while the jumps of L it truncates carry time^(1/alpha). The jump "
-        "intensity, and every bound built from it (Thm 4.1-C.3), is therefore tied to the time unit and basin size "
-        "in which eps was made small; the exit law itself (imkeller.mean_exit_time) scales correctly. The toolkit "
-        "evaluates these claims in the simulation's own units and says so.")
+        finding.evidence["m_l that would make eq. 13 hold"] = "lambda_l**alpha * epsilon**alpha / alpha"
     return finding
 
 
@@ -155,25 +142,18 @@ def sampler_tail(context: Context, params: dict) -> Finding:
 
 
 # ------------------------------------------------------------------------------ 1-D exit law
-def exit_law(context: Context, params: dict) -> Finding:
-    """Monte Carlo of dX = -h X dt + eps dL on (d-, d+) against the Imkeller-Pavlyukevich law as eps -> 0:
-    mean exit time alpha / (eps^alpha Phi), exit side d+^-alpha / Phi, and an exponential exit-time law.
-
-    Policy: the law is asymptotic, so the check requires the ratio simulated / predicted to approach 1 as
-    eps decreases and to lie within params["asymptotic_tolerance"] (stated) plus z standard errors at the
-    smallest eps; side probabilities within the same tolerance. A ratio that moves away from 1 refutes.
-    """
-    lower, upper = params["interval"]
+@lru_cache(maxsize=4)
+def _exit_law_runs(alphas: tuple, epsilons: tuple, curvature: float, interval: tuple, n_paths: int, dt: float,
+                   max_time: float, seed: int, device: str) -> tuple:
+    """Monte Carlo of dX = -h X dt + eps dL on (d-, d+) for each (alpha, eps): one row per run with the simulated and
+    predicted mean exit time, upper-side probability and survival gap. Shared by the three exit-law checks."""
+    lower, upper = interval
     mean_law = levy.IMKELLER_MEAN_EXIT.lambdify("numpy")
     side_law = levy.IMKELLER_EXIT_UPPER.lambdify("numpy")
-    runs = [(a, e) for a in params["alphas"] for e in params["epsilons"]]
-    z = normal_quantile(1 - params["false_alarm"] / (2 * len(runs)))
-    tol = params["asymptotic_tolerance"]
     rows = []
-    for i, (a, e) in enumerate(runs):
-        model = levy.ornstein_uhlenbeck_exit_model(a, params["curvature"], lower, upper).bind(epsilon=e)
-        sim = simulate_exit(model, n_paths=params["n_paths"], dt=params["dt"], max_time=params["max_time"],
-                            seed=context.seed + i, device=context.device, progress=context.progress)
+    for i, (a, e) in enumerate((a, e) for a in alphas for e in epsilons):
+        model = levy.ornstein_uhlenbeck_exit_model(a, curvature, lower, upper).bind(epsilon=e)
+        sim = simulate_exit(model, n_paths=n_paths, dt=dt, max_time=max_time, seed=seed + i, device=device)
         predicted = float(mean_law(a, lower, upper, e))
         p_hat = sim.side_probability("upper")[0]
         grid = np.quantile(sim.times, [0.25, 0.5, 0.75, 0.9])
@@ -183,28 +163,52 @@ def exit_law(context: Context, params: dict) -> Finding:
                      "mc_P(upper)": p_hat, "P(upper)_stderr": math.sqrt(p_hat * (1 - p_hat) / sim.n_paths),
                      "predicted_P(upper)": float(side_law(a, lower, upper)),
                      "max |S(u) - exp(-u/mean)|": float(np.max(np.abs(survival - np.exp(-grid / sim.mean)))),
-                     "paths": sim.n_paths, "path_steps_per_s": sim.path_steps_per_second, "seed": context.seed + i})
-    verdict, notes = Verdict.VERIFIED, []
-    for a in params["alphas"]:
-        mine = sorted((r for r in rows if r["alpha"] == a), key=lambda r: -r["epsilon"])
-        first, last = mine[0], mine[-1]
-        approaching = abs(last["ratio"] - 1) <= abs(first["ratio"] - 1) + z * math.hypot(first["ratio_stderr"],
-                                                                                          last["ratio_stderr"])
-        close = abs(last["ratio"] - 1) <= tol + z * last["ratio_stderr"]
-        sides = all(abs(r["mc_P(upper)"] - r["predicted_P(upper)"]) <= tol + z * r["P(upper)_stderr"] for r in mine)
-        exponential = all(r["max |S(u) - exp(-u/mean)|"] <= params["exponential_tolerance"] for r in mine)
-        if not approaching:
-            verdict = Verdict.REFUTED
-            notes.append(f"alpha={a}: the ratio moves away from 1 as eps decreases")
-        elif not (close and sides and exponential) and verdict is Verdict.VERIFIED:
-            verdict = Verdict.INCONCLUSIVE
-            notes.append(f"alpha={a}: not yet within the asymptotic tolerance at eps={last['epsilon']}: smaller eps")
-    evidence = {"runs": rows, "z": z, "asymptotic tolerance (stated)": tol,
-                "exponential-law tolerance (stated)": params["exponential_tolerance"], "notes": notes,
-                "confidence": f"statistical part fails a correct engine with probability < {params['false_alarm']:g}"}
-    summary = "; ".join(f"alpha={r['alpha']}, eps={r['epsilon']}: mean ratio {r['ratio']:.3f}" for r in rows
-                        if r["epsilon"] == min(params["epsilons"]))
-    return Finding(verdict, summary + ("; " + "; ".join(notes) if notes else ""), evidence)
+                     "paths": sim.n_paths, "path_steps_per_s": sim.path_steps_per_second, "seed": seed + i})
+    return tuple(rows)
+
+
+def exit_law(part: str):
+    """Monte Carlo of dX = -h X dt + eps dL on (d-, d+) against one part of the Imkeller-Pavlyukevich law as
+    eps -> 0: "mean" (alpha / (eps^alpha Phi)), "side" (d+^-alpha / Phi) or "law" (an exponential exit time).
+
+    Policy: the law is asymptotic, so the mean's ratio simulated / predicted must approach 1 as eps decreases and lie
+    within params["asymptotic_tolerance"] (stated) plus z standard errors at the smallest eps (a ratio that moves away
+    from 1 refutes); side probabilities within the same tolerance; the survival within the exponential tolerance."""
+    def body(context: Context, params: dict) -> Finding:
+        rows = [dict(r) for r in _exit_law_runs(tuple(params["alphas"]), tuple(params["epsilons"]),
+                                                 params["curvature"], tuple(params["interval"]), params["n_paths"],
+                                                 params["dt"], params["max_time"], context.seed, context.device)]
+        z = normal_quantile(1 - params["false_alarm"] / (2 * len(rows)))
+        tol = params["asymptotic_tolerance"]
+        verdict, notes = Verdict.VERIFIED, []
+        for a in params["alphas"]:
+            mine = sorted((r for r in rows if r["alpha"] == a), key=lambda r: -r["epsilon"])
+            first, last = mine[0], mine[-1]
+            if part == "mean":
+                approaching = abs(last["ratio"] - 1) <= abs(first["ratio"] - 1) + z * math.hypot(
+                    first["ratio_stderr"], last["ratio_stderr"])
+                if not approaching:
+                    verdict = Verdict.REFUTED
+                    notes.append(f"alpha={a}: the ratio moves away from 1 as eps decreases")
+                    continue
+                decided = abs(last["ratio"] - 1) <= tol + z * last["ratio_stderr"]
+            elif part == "side":
+                decided = all(abs(r["mc_P(upper)"] - r["predicted_P(upper)"]) <= tol + z * r["P(upper)_stderr"]
+                              for r in mine)
+            else:
+                decided = all(r["max |S(u) - exp(-u/mean)|"] <= params["exponential_tolerance"] for r in mine)
+            if not decided and verdict is Verdict.VERIFIED:
+                verdict = Verdict.INCONCLUSIVE
+                notes.append(f"alpha={a}: not yet within the asymptotic tolerance at eps={last['epsilon']}: smaller eps")
+        evidence = {"runs": rows, "z": z, "asymptotic tolerance (stated)": tol,
+                    "exponential-law tolerance (stated)": params["exponential_tolerance"], "notes": notes,
+                    "confidence": f"statistical part fails a correct engine with probability < {params['false_alarm']:g}"}
+        key = {"mean": ("mean ratio", "ratio"), "side": ("P(upper)", "mc_P(upper)"),
+               "law": ("max |S - exp|", "max |S(u) - exp(-u/mean)|")}[part]
+        summary = "; ".join(f"alpha={r['alpha']}, eps={r['epsilon']}: {key[0]} {r[key[1]]:.3f}" for r in rows
+                            if r["epsilon"] == min(params["epsilons"]))
+        return Finding(verdict, summary + ("; " + "; ".join(notes) if notes else ""), evidence)
+    return body
 
 
 def depth_independence(context: Context, params: dict) -> Finding:
@@ -265,24 +269,25 @@ def plot_exit_law(outcome: Outcome):
 
 
 # ------------------------------------------------------------------------------ registration
+EXIT_LAW = {"alphas": [0.8, 1.5], "epsilons": [0.2, 0.1, 0.05], "curvature": 4, "interval": [-1.0, 1.5],
+            "n_paths": 20_000, "dt": 0.01, "max_time": 1e5, "asymptotic_tolerance": 0.1, "exponential_tolerance": 0.03,
+            "false_alarm": 1e-4}
 for check in (
     Check("levy.measure_constant", ("levy.measure_constant",), "symbolic",
-          "Lévy-measure normalisation derived from the Mellin transform", measure_constant, suites=QUICK),
+          "Lévy-measure normalisation derived from the Mellin transform", measure_constant, suites=QUICK,
+          basis=Basis.MATHEMATICS),
     Check("levy.alpha_to_2", ("levy.measure_constant_alpha_to_2",), "limit",
-          "alpha -> 2 behaviour of the papers' Lévy-measure normalisation", alpha_to_2, suites=QUICK),
-    Check("battash.eq12_units", ("battash.eq12",), "scaling", "jump intensity under a change of time and length "
-          "unit", eq12_units, suites=QUICK),
+          "alpha -> 2 behaviour of the papers' Lévy-measure normalisation", alpha_to_2, suites=QUICK,
+          basis=Basis.MATHEMATICS),
     Check("battash.eq12", ("battash.eq12",), "symbolic", "jump intensity: integral of the Lévy measure", eq12,
-          suites=QUICK),
+          suites=QUICK, basis=Basis.MODEL),
     Check("battash.eq15", ("battash.eq15", "battash.eq12"), "symbolic", "mean time between large jumps = 1/beta",
-          eq15, suites=QUICK),
+          eq15, suites=QUICK, basis=Basis.MODEL),
     Check("battash.eq13", ("battash.eq13",), "symbolic", "first-jump escape probability from the jump law", eq13,
-          suites=QUICK),
+          suites=QUICK, basis=Basis.MODEL),
     Check("imkeller.exit_rate", ("imkeller.mean_exit_time",), "symbolic",
-          "mean exit time = 1 / Lévy measure of the exit-causing jumps", exit_rate_from_measure, suites=QUICK),
-    Check("imkeller.units", ("imkeller.mean_exit_time",), "scaling",
-          "the 1-D Lévy exit time transforms as a time when time and length are rescaled", exit_law_units,
-          suites=QUICK),
+          "mean exit time = 1 / Lévy measure of the exit-causing jumps", exit_rate_from_measure, suites=QUICK,
+          basis=Basis.MODEL),
     Check("levy.sampler_characteristic_function", ("levy.measure_constant",), "montecarlo",
           "CMS sampler: E cos(w X) = exp(-|w|^alpha)", sampler_characteristic_function,
           params={"alphas": [0.5, 0.9, 1.0, 1.5, 1.9, 2.0], "omegas": [0.5, 1.0, 2.0], "n": 2_000_000,
@@ -294,13 +299,14 @@ for check in (
                   # scipy's tail loses accuracy far out (it returns 0 at x = 1e3 for alpha = 1.2): stay <= 300
                   "asymptotic_xs": [10.0, 30.0, 100.0, 300.0], "asymptote_tolerance": 0.03, "false_alarm": 1e-4},
           suite_params={"quick": {"n": 200_000}}, suites=QUICK, seed=12),
-    Check("imkeller.exit_law", ("imkeller.mean_exit_time", "imkeller.exit_probability_upper",
-                                "imkeller.exit_time_law"), "montecarlo",
-          "1-D Lévy exit: mean time, side and exponential law vs Imkeller-Pavlyukevich as eps -> 0", exit_law,
-          params={"alphas": [0.8, 1.5], "epsilons": [0.2, 0.1, 0.05], "curvature": 4, "interval": [-1.0, 1.5],
-                  "n_paths": 20_000, "dt": 0.01, "max_time": 1e5, "asymptotic_tolerance": 0.1,
-                  "exponential_tolerance": 0.03, "false_alarm": 1e-4},
-          suite_params={"quick": {"alphas": [0.8], "n_paths": 10_000}}, suites=QUICK, seed=13, plot=plot_exit_law),
+    *[Check(check_id, (claim_id,), "montecarlo",
+            f"1-D Lévy exit: {what} vs Imkeller-Pavlyukevich as eps -> 0", exit_law(part), params=EXIT_LAW,
+            suite_params={"quick": {"alphas": [0.8], "n_paths": 10_000}}, suites=QUICK, seed=13,
+            plot=plot_exit_law if part == "mean" else None)
+      for check_id, claim_id, part, what in (
+          ("imkeller.exit_law", "imkeller.mean_exit_time", "mean", "mean exit time"),
+          ("imkeller.exit_side", "imkeller.exit_probability_upper", "side", "exit side"),
+          ("imkeller.exit_time_law", "imkeller.exit_time_law", "law", "exponential exit-time law"))],
     Check("levy.depth_independence", ("imkeller.mean_exit_time", "kramers.exact_mfpt"), "montecarlo",
           "deepening the well: Lévy exit time ~unchanged, Brownian exit time exponentially longer", depth_independence,
           params={"alpha": 1.5, "epsilon": 0.1, "curvatures": [4, 16], "interval": [-1.0, 1.5], "n_paths": 20_000,
