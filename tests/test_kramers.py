@@ -5,10 +5,11 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from theory import ModelError, diffusion1d
+from theory import ModelError, diffusion1d, get_claim
 from theory.domain import Interval
-from theory.kramers import (DOUBLE_WELL, EXACT_MFPT, GIBBS_DENSITY, LANGEVIN,
+from theory.kramers import (DOUBLE_WELL, EXACT_MFPT, GIBBS_DENSITY, KRAMERS_CONVENTION, LANGEVIN,
                             SYMMETRIC_QUARTIC_CORRECTION, SYMMETRIC_QUARTIC_TIME, kramers_for, laplace_correction, x)
+from theory.units import DIFFUSIVITY, LENGTH, LOSS, TIME
 from theory.model import Model
 from verify import Context, Verdict, get_check
 from verify.checks.kramers import ratio_trend
@@ -22,6 +23,7 @@ def run(check_id):
 
 def test_kramers_gibbs_density():
     outcome = run("kramers.gibbs_stationary")
+    assert outcome.basis == "model derivation"
     assert outcome.evidence["residuals"] == {"L* p (Fokker-Planck operator on the Gibbs density)": "0"}
     assert outcome.evidence["ratio_to_gibbs"] == "1"
     # the same machinery refuses a density that is not stationary
@@ -50,6 +52,15 @@ def test_kramers_symmetric_quartic_time():
 def test_kramers_asymmetric_quartic_time():
     outcome = run("kramers.asymmetric_limit")
     assert outcome.evidence["difference"] == "0" and outcome.evidence["decided_by"] == "sympy"
+    assert outcome.comparators == ["kramers.symmetric_quartic_time"] and outcome.basis == "independent computation"
+
+
+def test_kramers_asymmetric_ratio():
+    # the tilted well's law judged against its own exact MFPT (the limit above only relates two instances)
+    outcome = run("kramers.asymmetric_ratio")
+    assert outcome.verdict is Verdict.VERIFIED and outcome.basis == "exact numerics"
+    assert abs(outcome.evidence["ratio at D->0"] - 1) <= outcome.evidence["tolerance"]
+    assert outcome.evidence["rows"][0]["ratio"] > 1.05     # at D = 0.05 the law still misses by the O(D) term
 
 
 def test_kramers_symmetric_quartic_correction():
@@ -64,9 +75,18 @@ def test_kramers_symmetric_quartic_correction():
 def test_kramers_mean_escape_time_asymptotic_ratio():
     outcome = run("kramers.asymptotic_ratio")
     fit = outcome.evidence["fit"]
+    assert outcome.verdict is Verdict.VERIFIED and outcome.claim == "kramers.mean_escape_time"
     assert abs(fit["ratio at D->0"] - 1) <= fit["tolerances"]["intercept"]
-    assert abs(fit["slope d(ratio)/dD"] - 1.5) <= fit["tolerances"]["slope"]
     assert outcome.evidence["monotone approach to 1"]
+
+
+def test_kramers_symmetric_quartic_correction_slope():
+    # the derived correction judged on its own, by the same (shared) quadrature
+    outcome = run("kramers.correction_slope")
+    fit = outcome.evidence["fit"]
+    assert outcome.verdict is Verdict.VERIFIED and outcome.claim == "kramers.symmetric_quartic_correction"
+    assert abs(fit["slope d(ratio)/dD"] - 1.5) <= fit["tolerances"]["slope"]
+    assert outcome.evidence["rows"] == run("kramers.asymptotic_ratio").evidence["rows"]
 
 
 def test_kramers_ratio_trend_refutes_a_wrong_prefactor():
@@ -78,8 +98,35 @@ def test_kramers_ratio_trend_refutes_a_wrong_prefactor():
 
 
 def test_kramers_units():
-    outcome = run("kramers.units")
+    # the generic <claim>.units check in the convention registered for Kramers (1940)
+    outcome = run("kramers.mean_escape_time.units")
     assert outcome.evidence["lhs_factor"] == outcome.evidence["rhs_factor"] == "lambda_L**2/lambda_loss"
+    assert get_claim("kramers.exact_mfpt").unit_convention is KRAMERS_CONVENTION
+    assert all(run(f"{c}.units").verdict is Verdict.VERIFIED for c in
+               ("kramers.gibbs_density", "kramers.exact_mfpt", "kramers.symmetric_quartic_time",
+                "kramers.asymmetric_quartic_time", "kramers.symmetric_quartic_correction"))
+
+
+def test_scaling_of_undefined_functions_integrals_and_derivatives():
+    """U(x), T(x) carry their function's unit and are opaque; an integral's bound variable takes its limits' unit;
+    d/dx divides by x's unit. The same machinery refutes what is not homogeneous."""
+    from verify.methods import scaling_finding
+
+    mfpt = scaling_finding(EXACT_MFPT)
+    assert mfpt.verdict is Verdict.VERIFIED and str(mfpt.evidence["lhs_factor"]) == "lambda_L**2/lambda_loss"
+    one_over_d_too_many = dataclasses.replace(EXACT_MFPT, id="test.mfpt", rhs=EXACT_MFPT.rhs / D)
+    assert scaling_finding(one_over_d_too_many).verdict is Verdict.REFUTED
+    # an exponent that is not a pure number inside the integral: exp(U / D^2)
+    inner = EXACT_MFPT.rhs.replace(sp.exp, lambda arg: sp.exp(arg / D))
+    assert scaling_finding(dataclasses.replace(EXACT_MFPT, id="test.mfpt2", rhs=inner)).verdict is Verdict.REFUTED
+    U, T = sp.Function("U"), sp.Function("T")
+    units = {U: LOSS, T: TIME, x: LENGTH, D: DIFFUSIVITY}
+    # the generator L T = -U' T' + D T'' is a time / time: T's unit over the clock's time
+    generator = dataclasses.replace(EXACT_MFPT, id="test.generator", lhs=sp.Integer(1),
+                                    rhs=-sp.diff(U(x), x) * sp.diff(T(x), x) + D * sp.diff(T(x), x, 2), units=units)
+    assert scaling_finding(generator).evidence["rhs_factor"] == 1
+    missing = dataclasses.replace(generator, id="test.missing", units={U: LOSS, x: LENGTH, D: DIFFUSIVITY})
+    assert scaling_finding(missing).verdict is Verdict.ERROR and "T(...)" in scaling_finding(missing).summary
 
 
 def test_kramers_mc_vs_exact_quick_sizes():

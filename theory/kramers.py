@@ -17,7 +17,7 @@ from .domain import Interval
 from .errors import ModelError
 from .model import Model
 from .registry import register
-from .units import CURVATURE, DIFFUSIVITY, LENGTH, LOSS, TIME
+from .units import CURVATURE, DIFFUSIVITY, DIMENSIONLESS, LENGTH, LOSS, TIME, Convention, convention
 
 x = sp.Symbol("x", real=True)
 D = sp.Symbol("D", positive=True)
@@ -38,6 +38,23 @@ SEED_002_RESTATEMENT = Source("002_0bd15634cbfb0ce4.txt", "sec. 4.2, comparison 
                               note="restated there for dw = -grad L dt + sqrt(eta sigma) dB")
 OVERDAMPED = "Brownian, additive: dX = -U'(X) dt + sqrt(2 D) dW (Itô = Stratonovich here)"
 CLOCK = "SDE time t; for SGD with learning rate eta, t = k * eta"
+
+#: Kramers (1940) is not among the seeds: the convention is this module's statement of the overdamped law, the form in
+#: which 002 (sec. 4.2, after Thm 6) and 000 cite it. dX = -U' dt ties time to length^2 / loss; sqrt(2 D) dW makes D
+#: a diffusivity, so D has the unit of U and Delta_U / D is a pure number.
+KRAMERS_CONVENTION = convention(
+    KRAMERS_1940.paper,
+    "overdamped (large-friction) limit, stated as dX = -U'(X) dt + sqrt(2 D) dW (theory/kramers.py)",
+    "gradient_flow",
+    "t is the time of dX = -U'(X) dt + sqrt(2 D) dW (additive noise: Itô = Stratonovich), so [t] = [x]^2/[U]; D is a "
+    "diffusivity [x]^2/[t] = [U]; for SGD t = k eta")
+#: claims about a potential with numeric coefficients (x^4/4 - x^2/2): the numbers fix the units of length and loss
+#: (and the gradient flow that of time), so every quantity in them is a pure number and nothing rescales
+REDUCED_UNITS = Convention(
+    KRAMERS_1940.paper + " (reduced units of a numeric potential)",
+    "kramers.DOUBLE_WELL, kramers.ASYMMETRIC_DOUBLE_WELL",
+    "free", "U = x^4/4 (+ c x^3/3) - x^2/2: its coefficients are pure numbers, so x, U, t and D are in the potential's "
+            "own units (x in units of the well position, U of 4 x the barrier, t of the relaxation time)")
 
 #: The generic overdamped Langevin dynamic (potential left as an undefined function U), exiting at r.
 LANGEVIN = Model.overdamped_langevin("overdamped Langevin", U(x), x, D, Interval(-sp.oo, exit_point), start=x,
@@ -69,7 +86,8 @@ GIBBS_DENSITY = register(Claim(
     rhs=sp.exp(-U(x) / D) / Z,
     sources=(KRAMERS_1940,),
     regime="U grows fast enough that exp(-U/D) is integrable (Z < oo)",
-    units={x: LENGTH, D: DIFFUSIVITY},
+    # p a density per unit length, Z its normalisation int exp(-U/D) dx (a length); U(x) carries the loss
+    units={x: LENGTH, D: DIFFUSIVITY, U: LOSS, p: LENGTH**-1, Z: LENGTH},
     clock=CLOCK, interpretation=OVERDAMPED, model=LANGEVIN,
 ))
 
@@ -85,7 +103,8 @@ def _exact_mfpt_claim() -> Claim:
                         note="the same double integral: 002_0bd15634cbfb0ce4.txt proof of Thm 6; "
                              "004_f9c6c18a0b16f13c.txt eq. 5.2"),),
         regime="any D > 0, x < r, U such that the integrals converge",
-        units={x: LENGTH, exit_point: LENGTH, D: DIFFUSIVITY},
+        # the integration variables take the unit of their limits (lengths); U(y) is a loss, T(x) a time
+        units={x: LENGTH, exit_point: LENGTH, D: DIFFUSIVITY, U: LOSS, T: TIME}, convention=KRAMERS_CONVENTION,
         clock=CLOCK, interpretation=OVERDAMPED, model=LANGEVIN,
         relations={"compare_with": ("kramers.mean_escape_time",)},
     )
@@ -159,6 +178,7 @@ def _instantiated(claim_id: str, title: str, model: Model, **where) -> Claim:
     derivation = kramers_for(model, **where)
     return Claim(id=claim_id, title=title, lhs=tau, rhs=derivation.result, relation="~",
                  sources=MEAN_ESCAPE_TIME.sources, regime=MEAN_ESCAPE_TIME.regime, clock=CLOCK,
+                 units={tau: DIMENSIONLESS, D: DIMENSIONLESS, tilt: DIMENSIONLESS}, convention=REDUCED_UNITS,
                  interpretation=OVERDAMPED, model=model, derivation=derivation,
                  relations={"derived_from": ("kramers.mean_escape_time",)})
 
@@ -230,6 +250,7 @@ def _correction_claim() -> Claim:
         sources=(Source(None, "Laplace's method to next order, derived by escape-theory",
                         paper="derived (classical asymptotics of the MFPT double integral)"),),
         regime="D -> 0; error O(D^2)", clock=CLOCK, interpretation=OVERDAMPED, model=DOUBLE_WELL,
+        units={sp.Symbol("T_exact"): DIMENSIONLESS, tau: DIMENSIONLESS, D: DIMENSIONLESS}, convention=REDUCED_UNITS,
         derivation=derivation,
         relations={"derived_from": ("kramers.exact_mfpt", "kramers.symmetric_quartic_time")},
     )

@@ -8,6 +8,8 @@ For dX = b dt + eps sigma dW the Freidlin-Wentzell action is S_T = 1/2 int (phi'
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from .claim import Claim, Source
@@ -16,10 +18,27 @@ from .domain import Ball, Interval
 from .errors import ParameterError
 from .model import Model
 from .registry import register
+from .units import DIMENSIONLESS, LENGTH, TIME, Reading, convention
+from .units import LOSS as LOSS_UNIT
 
 SEED_003 = "003_363d0c39ed306341.txt"
 CLOCK = "SDE time t = k eta (003 Definition 2); noise eps = sqrt(eta / B)"
 NOISE = "Brownian, Itô; covariance (eta/B) C(theta)"
+
+CONVENTION_003 = convention(
+    SEED_003, "sec. 2.1, eqs. 2-3; Definition 2; Lemma 1; Assumption 2; eq. 4", "gradient_flow",
+    "t is the time of continuous SGD d theta = -grad L dt + sqrt(eta/B) C^(1/2) dw (eq. 3), whose Euler scheme with "
+    "step eta is discrete SGD (eq. 2; Definition 2: 'a product of the learning rate eta and the update index k plays "
+    "a role of the time index t'): [t] = [theta]^2/[L], eta a time, B a count, C the covariance of the gradient noise "
+    "(eq. 2, [grad L]^2); an action or quasi-potential has the unit of eps^2 = eta/B (Lemma 1: exp(-eps^-2 [S_T + "
+    "zeta]) is a probability). Assumption 2 (C = H*) equates a squared gradient with a curvature, which makes the loss "
+    "a pure number in the claims that use it ([t] = [theta]^2); the proximal system (eq. 4, C = I) makes the gradient "
+    "a pure number in its claims ([L] = [theta] = [t])")
+#: the unit systems the paper's own identifications leave (CONVENTION_003): general C (eq. 3); C = H* (Assumption 2:
+#: [L] = 1, so [t] = [theta]^2, [H] = [theta]^-2); C = I (eq. 4: [grad L] = 1, so [L] = [t] = [theta], [H] = [theta]^-1)
+GENERAL = {"time": TIME, "loss": LOSS_UNIT, "curvature": LOSS_UNIT / LENGTH**2, "covariance": LENGTH**2 / TIME**2}
+HESSIAN_NOISE = {"time": LENGTH**2, "loss": DIMENSIONLESS, "curvature": LENGTH**-2, "covariance": LENGTH**-2}
+UNIT_NOISE = {"time": LENGTH, "loss": LENGTH, "curvature": LENGTH**-1, "covariance": DIMENSIONLESS}
 
 theta1, theta2 = sp.symbols("theta_1 theta_2", real=True)
 lam_max, lam_min = sp.symbols("lambda_max lambda_min", positive=True)
@@ -57,6 +76,9 @@ STEEPNESS = register(Claim(
     lhs=sp.Symbol("dS/dt"), rhs=(v_scalar + grad_scalar) ** 2 * c_scalar ** sp.Rational(-1, 2) / 2,
     sources=(Source(SEED_003, "sec. 3, Definition 4 (weight C^(-1/2)); also eq. 14, appendix D eq. 24"),),
     regime="v = phi', g = grad L(phi), C = c", clock=CLOCK, interpretation=NOISE,
+    # general C: the action has the unit of eps^2 = eta/B (a time), so its density dS/dt is a pure number
+    units={sp.Symbol("dS/dt"): DIMENSIONLESS, v_scalar: LENGTH / TIME, grad_scalar: LOSS_UNIT / LENGTH,
+           c_scalar: GENERAL["covariance"]},
 ))
 
 
@@ -84,13 +106,18 @@ LEMMA_3 = register(Claim(
     lhs=sp.Symbol("V_hat(theta)"), rhs=2 * LOSS,
     sources=(Source(SEED_003, "sec. 4.1.1, Lemma 3"),), regime="Assumption 1 (quadratic L, L(theta*) = 0)",
     clock=CLOCK, interpretation=NOISE,
+    # the proximal system (C = I): V_hat in the unit of eps^2, here that of theta; eigenvalues of H are 1/[theta]
+    units={sp.Symbol("V_hat(theta)"): UNIT_NOISE["time"], theta1: LENGTH, theta2: LENGTH,
+           lam_max: UNIT_NOISE["curvature"], lam_min: UNIT_NOISE["curvature"]},
 ))
 PROPOSITION_1 = register(Claim(
     id="ibayashi.prop1",
     title="lim (eta/B) ln E[tau_hat] of the proximal system",
     lhs=sp.Symbol("lim eps^2 ln E tau_hat"), rhs=Delta_L,
     sources=(Source(SEED_003, "sec. 4.1.1, Proposition 1"),), regime="eta -> 0, Assumptions 1-3",
-    clock=CLOCK, interpretation=NOISE, relations={"derived_from": ("ibayashi.lemma3", "ibayashi.thm1")},
+    clock=CLOCK, interpretation=NOISE,
+    units={sp.Symbol("lim eps^2 ln E tau_hat"): UNIT_NOISE["time"],
+           Delta_L: UNIT_NOISE["loss"]}, relations={"derived_from": ("ibayashi.lemma3", "ibayashi.thm1")},
 ))
 
 # ------------------------------------------------------------------------------ Lemma 4, Theorem 2, Table 1, Theorem 4
@@ -101,6 +128,8 @@ THEOREM_2_CENTRE = register(Claim(
     sources=(Source(SEED_003, "sec. 4.2, Theorem 2 (interval +- A lambda_min^(1/2)(kappa^(1/2) - 1)); Table 1 "
                               "(exp(B/eta Delta_L lambda_max^(-1/2)))"),),
     regime="eta -> 0, Assumptions 1-3 (C = H)", clock=CLOCK, interpretation=NOISE,
+    units={sp.Symbol("lim eps^2 ln E tau"): HESSIAN_NOISE["time"], lam_max: HESSIAN_NOISE["curvature"],
+           Delta_L: HESSIAN_NOISE["loss"]},
     relations={"derived_from": ("ibayashi.lemma4", "ibayashi.thm1")},
 ))
 LEMMA_4_AT_KAPPA_1 = register(Claim(
@@ -110,13 +139,22 @@ LEMMA_4_AT_KAPPA_1 = register(Claim(
     lhs=sp.Symbol("V_0"), rhs=lam_max ** sp.Rational(-1, 2) * 2 * Delta_L,
     sources=(Source(SEED_003, "sec. 4.1.2, Lemma 4; proof appendix D"),), regime="C = H = lambda I",
     clock=CLOCK, interpretation=NOISE,
+    units={sp.Symbol("V_0"): HESSIAN_NOISE["time"], lam_max: HESSIAN_NOISE["curvature"],
+           Delta_L: HESSIAN_NOISE["loss"]},
+    # Definition 4's action with its C^(-1/2) weight: (grad L)^2 C^(-1/2) dt = [theta]^-2 [theta] [theta]^2
+    other_readings=(Reading("with V_0 in the unit of Definition 4's action (weight C^(-1/2): a length here) rather "
+                            "than that of eps^2 (Lemma 1)", "gradient_flow", {sp.Symbol("V_0"): LENGTH}),),
 ))
+#: Theorem 4 in 1-D, its two terms as the two sides (1/2 V'^2 c^(1/2) = L' V'): the check solves the full equation
+V_prime = sp.Symbol("dV/dtheta", real=True)
 HJ_003 = register(Claim(
     id="ibayashi.thm4",
     title="Hamilton-Jacobi equation of the quasi-potential: 1/2 grad V^T C^(1/2) grad V - grad L^T grad V = 0",
-    lhs=sp.Symbol("HJ residual"), rhs=sp.Integer(0),
-    sources=(Source(SEED_003, "appendix C, Theorem 4 (after Hu et al. 2019)"),), regime="theta in D",
+    lhs=c_scalar ** sp.Rational(1, 2) * V_prime**2 / 2, rhs=grad_scalar * V_prime,
+    sources=(Source(SEED_003, "appendix C, Theorem 4 (after Hu et al. 2019)"),), regime="theta in D; 1-D, C = c",
     clock=CLOCK, interpretation=NOISE,
+    # V has the unit of eps^2 (a time, general C), so dV/dtheta is time / length
+    units={c_scalar: GENERAL["covariance"], V_prime: TIME / LENGTH, grad_scalar: LOSS_UNIT / LENGTH},
 ))
 THEOREM_1 = register(Claim(
     id="ibayashi.thm1",
@@ -124,6 +162,11 @@ THEOREM_1 = register(Claim(
     lhs=sp.Symbol("lim eps^2 ln E tau"), rhs=sp.Symbol("V_0"),
     sources=(Source(SEED_003, "sec. 3, Theorem 1; appendix B (Freidlin & Wentzell sec. 4)"),),
     regime="eta -> 0, Assumption 1", clock=CLOCK, interpretation=NOISE,
+    # general C: eps^2 = eta/B and V_0 (Lemma 1) are times; Definition 4's action (C^(-1/2)) would be a length
+    units={sp.Symbol("lim eps^2 ln E tau"): TIME, sp.Symbol("V_0"): TIME},
+    other_readings=(Reading("with V_0 built from Definition 4's action (weight C^(-1/2): (length/time)^2 (time/length) "
+                            "time, a length) rather than in the unit of eps^2 (Lemma 1)", "gradient_flow",
+                            {sp.Symbol("V_0"): LENGTH}),),
 ))
 
 
@@ -183,7 +226,7 @@ LEMMA_5 = register(Claim(
     lhs=sp.Symbol("power of eta in E nu - E tau"), rhs=sp.Rational(1, 2), relation="~",
     sources=(Source(SEED_003, "sec. 4.2, Lemma 5 (after Gobet & Menozzi 2010, Thm 17); used by Theorem 3"),),
     regime="Gaussian perturbation, the noise scale held fixed while the step eta -> 0", clock=CLOCK,
-    interpretation=NOISE,
+    interpretation=NOISE, units={sp.Symbol("power of eta in E nu - E tau"): DIMENSIONLESS},
 ))
 
 
@@ -202,7 +245,9 @@ TABLE_1_XIE = register(Claim(
     title="Table 1, Xie et al. 2020: exit time exp((B/eta) Delta_L / lambda_bar), lambda_bar in [lambda_min, lambda_max]",
     lhs=sp.Symbol("lim eps^2 ln E tau (order)"), rhs=Delta_L / lam_bar, relation="~",
     sources=(Source(SEED_003, "sec. 6, Table 1 (Xie et al. [2020] row)"),), regime="orders, constants ignored",
-    clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("ibayashi.thm2",)},
+    clock=CLOCK, interpretation=NOISE,
+    units={sp.Symbol("lim eps^2 ln E tau (order)"): HESSIAN_NOISE["time"], Delta_L: HESSIAN_NOISE["loss"],
+           lam_bar: HESSIAN_NOISE["curvature"]}, relations={"compare_with": ("ibayashi.thm2",)},
 ))
 sharpness_a, depth_b = sp.symbols("a b", positive=True)
 SEC5_SHARPNESS_DEPTH = register(Claim(
@@ -212,6 +257,8 @@ SEC5_SHARPNESS_DEPTH = register(Claim(
     lhs=sp.Symbol("V_0(a, b)"), rhs=2 * (sharpness_a * depth_b * lam_max) ** sp.Rational(-1, 2) * depth_b * Delta_L,
     relation="~", sources=(Source(SEED_003, "sec. 5, Figs. 5-6 (Theorem 3, Proposition 1)"),),
     regime="sharpness a and depth b transformations of a fixed loss, eta -> 0", clock=CLOCK, interpretation=NOISE,
+    units={sp.Symbol("V_0(a, b)"): HESSIAN_NOISE["time"], sharpness_a: DIMENSIONLESS, depth_b: DIMENSIONLESS,
+           lam_max: HESSIAN_NOISE["curvature"], Delta_L: HESSIAN_NOISE["loss"]},
     relations={"derived_from": ("ibayashi.thm2",)},
 ))
 
@@ -220,6 +267,8 @@ THEOREM_3 = register(Claim(
     title="lim (eta/B) ln E[nu] of discrete SGD (eq. 2): the same interval as Theorem 2",
     lhs=sp.Symbol("lim eps^2 ln E nu"), rhs=2 * lam_max ** sp.Rational(-1, 2) * Delta_L, relation="~",
     sources=(Source(SEED_003, "sec. 4.2, Theorem 3 (Theorem 2 + Lemma 5)"),), regime="eta -> 0, Assumptions 1-3",
+    units={sp.Symbol("lim eps^2 ln E nu"): HESSIAN_NOISE["time"], lam_max: HESSIAN_NOISE["curvature"],
+           Delta_L: HESSIAN_NOISE["loss"]},
     clock=CLOCK, interpretation="discrete updates on the clock k eta", relations={"derived_from": ("ibayashi.thm2",
                                                                                                   "ibayashi.lemma5")},
 ))
@@ -238,6 +287,8 @@ DEFINITION_5 = register(Claim(
                     note="the closed form is the toolkit's evaluation of the stated definition (Lyapunov with the "
                          "C^(1/2) weight), not printed in the paper"),),
     regime="Assumptions 1-2", clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("ibayashi.def4",)},
+    units={sp.Symbol("V(theta)"): HESSIAN_NOISE["time"], theta1: LENGTH, theta2: LENGTH,
+           lam_max: HESSIAN_NOISE["curvature"], lam_min: HESSIAN_NOISE["curvature"]},
 ))
 TABLE_1_JASTRZEBSKI = register(Claim(
     id="ibayashi.table1_jastrzebski",
@@ -245,4 +296,98 @@ TABLE_1_JASTRZEBSKI = register(Claim(
     lhs=sp.Symbol("lim eps^2 ln E tau (order)"), rhs=Delta_L, relation="~",
     sources=(Source(SEED_003, "sec. 6, Table 1 (Jastrzebski et al. [2017] row)"),), regime="orders; C = I",
     clock=CLOCK, interpretation=NOISE,
+    units={sp.Symbol("lim eps^2 ln E tau (order)"): UNIT_NOISE["time"], Delta_L: UNIT_NOISE["loss"]},
 ))
+
+
+# ------------------------------------------------------------------------------ derived replacements (corrections)
+#: Where a check finds a statement of 003 wrong and the toolkit derives what holds instead, that replacement is a claim
+#: of its own (relations "corrects"), judged by checks of its own (verify/checks/large_deviations.py, "derived
+#: replacements"): the report prints it as a correction only once those pass (verify.report.correction_status).
+#: Each is judged in 003's convention, in the unit system of its original.
+@lru_cache(maxsize=1)
+def freidlin_wentzell_density() -> Derivation:
+    d = Derivation("Freidlin-Wentzell Lagrangian of 003 eq. 3 in 1-D (drift -g, covariance eps^2 c)", sp.S.Zero)
+    density = d.step("action_density of the Model", action_density(one_dimensional_sgd()).result)
+    d.result = d.step("v_1 = v", density.subs(sp.Symbol("v_1", real=True), v_scalar))
+    return d
+
+
+@lru_cache(maxsize=1)
+def proximal_exit_exponent() -> Derivation:
+    return level_set_exit_exponent(sp.eye(2))
+
+
+@lru_cache(maxsize=1)
+def sgd_exit_exponent() -> Derivation:
+    return level_set_exit_exponent(HESSIAN)
+
+
+@lru_cache(maxsize=1)
+def sgd_quasi_potential() -> Derivation:
+    return exact_quasi_potential(HESSIAN)
+
+
+@lru_cache(maxsize=1)
+def quasi_potential_slope() -> Derivation:
+    """dV/dtheta of the 1-D quasi-potential of 003 eq. 3 (drift -g, covariance eps^2 c): V' = 2 g / c solves the
+    Hamilton-Jacobi equation of the Freidlin-Wentzell action, c V'^2/2 - g V' = 0 (its non-zero root); the 2-D exact
+    quasi-potential (C = H) solves the same equation with weight C."""
+    theta = sp.Symbol("theta", real=True)
+    d = Derivation("slope of the quasi-potential of 003 eq. 3 (1-D) and the Hamilton-Jacobi equation", sp.S.Zero)
+    V = d.step("V(theta) = int 2 |drift| / a (one_dimensional_quasi_potential)",
+               one_dimensional_quasi_potential(-grad_scalar, c_scalar, theta, 0, theta))
+    d.verify("2-D: the exact quasi-potential (C = H) solves the equation with weight C",
+             hamilton_jacobi(sgd_quasi_potential().result, HESSIAN))
+    d.result = d.step("dV/dtheta", sp.simplify(sp.diff(V, theta)))
+    return d
+
+
+def _derived(locator: str, note: str) -> Source:
+    return Source(None, locator, paper="derived by escape-theory", note=note)
+
+
+def _replacement(claim_id: str, corrects: tuple, original: Claim, title: str, rhs, locator: str, note: str,
+                 derivation: Derivation, lhs=None, relation: str = "=", **kwargs) -> Claim:
+    """Register a derived replacement of `corrects`, in 003's convention and its original's units and regime."""
+    return register(Claim(
+        id=claim_id, title=title, lhs=original.lhs if lhs is None else lhs, rhs=rhs, relation=relation,
+        sources=(_derived(locator, note),), regime=original.regime, units=dict(original.units), clock=CLOCK,
+        interpretation=kwargs.pop("interpretation", original.interpretation), convention=CONVENTION_003,
+        derivation=derivation, relations={"corrects": corrects}, **kwargs))
+
+
+STEEPNESS_DERIVED = _replacement(
+    "ibayashi.derived.def4", ("ibayashi.def4",), STEEPNESS, "Freidlin-Wentzell action density of a path, one coordinate "
+    "with covariance c", (v_scalar + grad_scalar) ** 2 / (2 * c_scalar),
+    "Freidlin-Wentzell Lagrangian 1/2 (v - b)^T a^-1 (v - b) of 003 eq. 3 (a = C: weight C^-1)",
+    "freidlin_wentzell_density (action_density of the Model; Freidlin & Wentzell sec. 4.1, eq. 1.3)",
+    freidlin_wentzell_density())
+PROPOSITION_1_DERIVED = _replacement(
+    "ibayashi.derived.prop1", ("ibayashi.prop1",), PROPOSITION_1, "lim (eta/B) ln E[tau_hat] of the proximal system",
+    2 * Delta_L, "V_0 of 003 eq. 4 (C = I) on D = {L < Delta_L}: the exact quasi-potential 2 (L - L*) (Lemma 3) "
+    "minimised over the boundary (Theorem 1)", "proximal_exit_exponent (level_set_exit_exponent with C = I); the text "
+    "after 003's Theorem 2 calls 2 Delta_L the quasi-potential of the proxy system", proximal_exit_exponent())
+THEOREM_2_DERIVED = _replacement(
+    "ibayashi.derived.thm2", ("ibayashi.thm2", "ibayashi.lemma4"), THEOREM_2_CENTRE,
+    "lim (eta/B) ln E[tau] of continuous SGD with C = H on D = {L < Delta_L}", 2 * Delta_L / lam_max,
+    "V_0 of 003 eq. 3 with C = H (Assumption 2): the exact quasi-potential (Lyapunov) minimised over {L = Delta_L}",
+    "sgd_exit_exponent (level_set_exit_exponent with C = H); at H = C = lambda I (Lemma 4, kappa = 1) it is "
+    "lambda^-1 V_hat_0", sgd_exit_exponent())
+THEOREM_3_DERIVED = _replacement(
+    "ibayashi.derived.thm3", ("ibayashi.thm3",), THEOREM_3,
+    "lim (eta/B) ln E[nu] of discrete SGD (eq. 2) with C = H on D = {L < Delta_L}", 2 * Delta_L / lam_max,
+    "V_0 of 003 eq. 3 with C = H, which discrete SGD shares (E nu - E tau = O(eta^(1/2)), Lemma 5)",
+    "sgd_exit_exponent; the discretisation gap is checked by ibayashi.lemma5", sgd_exit_exponent())
+DEFINITION_5_DERIVED = _replacement(
+    "ibayashi.derived.def5", ("ibayashi.def5",), DEFINITION_5,
+    "quasi-potential of the quadratic minimum with C = H (Freidlin-Wentzell action)", (THETA.T * THETA)[0, 0],
+    "quasi-potential of 003 eq. 3 with C = H: V = theta^T Sigma^-1 theta / 2, H Sigma + Sigma H = H (Lyapunov)",
+    "sgd_quasi_potential (exact_quasi_potential, checked against the Hamilton-Jacobi equation with weight C)",
+    sgd_quasi_potential())
+HJ_DERIVED = _replacement(
+    "ibayashi.derived.thm4", ("ibayashi.thm4",), HJ_003,
+    "Hamilton-Jacobi equation of the quasi-potential: 1/2 grad V^T C grad V - grad L^T grad V = 0 (1-D, C = c)",
+    grad_scalar * V_prime, "Hamilton-Jacobi equation of the Freidlin-Wentzell action of 003 eq. 3 (weight C, not "
+    "C^(1/2))", "quasi_potential_slope: V' = 2 g / c solves it; the 2-D exact quasi-potential too",
+    quasi_potential_slope(), lhs=c_scalar * V_prime**2 / 2)

@@ -7,6 +7,10 @@ import sympy as sp
 
 from .claim import Claim, Source
 from .registry import register
+from .units import DIMENSIONLESS, LENGTH, LOSS, TIME
+
+#: empirical claims compare like with like (two fit statistics, two accuracies, two noise amplitudes): both sides carry
+#: one unit, and these declarations hold in any clock (a rate times a time, a probability, a count)
 
 SEED_000 = "000_6ac092e84b589a62.txt"
 SEED_001 = "001_8289d68cf3bd5d68.txt"
@@ -18,7 +22,7 @@ SGN_FIT = register(Claim(
     sources=(Source(SEED_000, "sec. 5, Tables 1-2 and Fig. 8 (alpha per parameter); appendix A.2"),
              Source(SEED_001, "sec. 5, Tables 1-3 (SSE and Chi2)")),
     regime="at a trained minimum, per parameter, over many mini-batches (000 A.2)", clock="iterations",
-    interpretation="empirical",
+    interpretation="empirical", units={sp.Symbol("SSE(SaS)"): DIMENSIONLESS, sp.Symbol("SSE(Gauss)"): DIMENSIONLESS},
 ))
 
 ESCAPE_VS_LEARNING_RATE = register(Claim(
@@ -31,6 +35,7 @@ ESCAPE_VS_LEARNING_RATE = register(Claim(
     regime="3-layer ReLU MLP, minimum by the A.4 criterion, escape when the loss exceeds L(w*) + Delta L, "
            "100 seeds per learning rate, both forms with the same number of free parameters",
     clock="iterations", interpretation="empirical",
+    units={sp.Symbol("chi2(Levy form)"): DIMENSIONLESS, sp.Symbol("chi2(Kramers form)"): DIMENSIONLESS},
 ))
 
 ESCAPE_SURVIVAL_EXPONENTIAL = register(Claim(
@@ -41,6 +46,8 @@ ESCAPE_SURVIVAL_EXPONENTIAL = register(Claim(
     sources=(Source(SEED_000, "sec. 4 Thm 4.5 and Cor 4.6 (eq. 22); sec. 5 'P(escape after u)'"),),
     regime="SGD from a trained minimum at a fixed learning rate (no decay: gamma = 1)", clock="iterations",
     interpretation="empirical", relations={"compare_with": ("battash.cor4_6",)},
+    units={sp.Symbol("P(sigma > u)"): DIMENSIONLESS, sp.Symbol("C"): DIMENSIONLESS, sp.Symbol("lambda"): TIME**-1,
+           sp.Symbol("u"): TIME},
 ))
 
 
@@ -76,6 +83,9 @@ COVARIANCE_QUADRATIC = register(Claim(
     lhs=sp.Symbol("Tr Sigma(w* + s)"), rhs=sp.Symbol("a") + sp.Symbol("c") * sp.Symbol("s") ** 2, relation="~",
     sources=(Source(SEED_002, "sec. 5.1, Fig. 2 (points w*_layer +- i Scale, i = 1..10); Prop. 1"),),
     regime="one layer shifted, the others fixed, at a GD-trained minimum", clock="iterations", interpretation="empirical",
+    # 002's units (power_law.CONVENTION_002): a trace of the gradient covariance is a squared gradient
+    units={sp.Symbol("Tr Sigma(w* + s)"): (LOSS / LENGTH) ** 2, sp.Symbol("a"): (LOSS / LENGTH) ** 2,
+           sp.Symbol("c"): (LOSS / LENGTH**2) ** 2, sp.Symbol("s"): LENGTH},
 ))
 
 PLSGD_LARGE_BATCH = register(Claim(
@@ -87,6 +97,7 @@ PLSGD_LARGE_BATCH = register(Claim(
                     "best lambda_1 = 0.02, lambda_2 = 1e-4, lambda_3 = 1e-3, variances)"),),
     regime="large-batch SGD (ResNet-18 on CIFAR-10 in the paper), no data augmentation or weight decay; noise "
            "levels tuned by grid search", clock="epochs", interpretation="empirical",
+    units={sp.Symbol("TestAcc(PL-SGD) - TestAcc(SGD)"): DIMENSIONLESS},
     notes="three parts: Delta test accuracy > 0 and Delta gap (train - test accuracy) < 0 for PL-SGD against SGD; "
           "SGLD's test accuracy is at most comparable with SGD's. The paper tuned on test accuracy; the check tunes "
           "on a validation split.",
@@ -101,6 +112,7 @@ LR_DECAY_BATCH_INCREASE = register(Claim(
     regime="same epochs and milestones; the batch grows by the factor the learning rate would shrink by (the "
            "paper does not state its batch factor; Smith et al. 2018, the paper's ref. [58])",
     clock="epochs", interpretation="empirical",
+    units={sp.Symbol("acc(LRdecay)"): DIMENSIONLESS, sp.Symbol("acc(batch increase)"): DIMENSIONLESS},
     notes="and acc(LRdecay) > acc(neither), acc(batch increase) > acc(neither)",
 ))
 
@@ -113,6 +125,9 @@ LR_DECAY_NOISE = register(Claim(
                               "CIFAR100, decay by 10 at epoch 280, noise at epochs 279 / 281 / 280 without decay"),),
     regime="one parameter, many mini-batches at fixed weights, one epoch either side of the decay",
     clock="epochs", interpretation="empirical",
+    # a gradient-noise amplitude (loss per length) on both sides
+    units={sp.Symbol("amplitude(SGN after decay)"): LOSS / LENGTH,
+           sp.Symbol("amplitude(SGN without decay)"): LOSS / LENGTH},
     notes="Fig. 4's caption says 'stochastic gradient noise'; the text's 'LRdecay decreases the step size and the "
           "noise amplitude' concerns the update noise lr * SGN, which drops with the lr by construction",
 ))

@@ -418,7 +418,8 @@ COMMON = {"width": 4, "init_seed": 0, "gd_lr": 0.3, "gd_threshold": 1e-6, "gd_pa
 GRID = [0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.45, 1.75]      # a, b and eta / eta_0: equal products pair the sweeps
 
 register_check(Check(
-    "networks.ibayashi_sgd_sweeps", ("ibayashi.thm3", "ibayashi.sec5"), "experiment",
+    # judges sec. 5's statement (Fig. 5: the sharpness and depth transformations); Theorem 3 is its comparator
+    "networks.ibayashi_sgd_sweeps", ("ibayashi.sec5", "ibayashi.thm3"), "experiment",
     "SGD exit times from a trained MLP minimum against sharpness a, 1/eta, B and depth b (003 sec. 5, Fig. 5)",
     sgd_sweeps, params={**COMMON, "lr": 0.2, "sharpness_values": GRID, "lr_multipliers": GRID,
                         "batch_sizes": [8, 10, 13, 16, 20, 24], "depth_values": GRID},
