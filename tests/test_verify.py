@@ -165,3 +165,23 @@ def test_every_claim_has_a_units_check_in_its_papers_convention():
         check = get_check(f"{claim.id}.units")
         assert check.method == "scaling" and check.claim == claim.id
         assert claim.unit_convention is not None, f"{claim.id} states no convention"
+
+
+def test_scaling_rescales_indexed_entries_inside_sums():
+    """An entry x[i] of an IndexedBase carries the base's unit, inside a Sum too (SymPy counts x[i] as an atom)."""
+    import sympy as sp
+
+    from theory.claim import Claim, Source
+    from theory.units import LENGTH
+    from verify.methods import scaling_finding
+
+    u, i, n = sp.IndexedBase("u"), sp.Symbol("i", integer=True), sp.Symbol("N", positive=True, integer=True)
+    lhs = sp.Symbol("total")
+
+    def claim(unit):
+        return Claim("test.indexed", "a sum", lhs, sp.Sum(u[i], (i, 1, n)), (Source("x", "y"),),
+                     units={lhs: LENGTH**2, u: unit, n: LENGTH**0})
+
+    assert scaling_finding(claim(LENGTH**2)).verdict is Verdict.VERIFIED
+    refuted = scaling_finding(claim(LENGTH))
+    assert refuted.verdict is Verdict.REFUTED and "lambda_L" in refuted.summary

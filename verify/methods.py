@@ -90,16 +90,17 @@ def _bound_factor(variable, limits: tuple, factors: dict, missing: set):
 
 
 def _rescale(expr: sp.Basic, factors: dict, missing: set) -> sp.Basic:
+    # before the atoms: SymPy counts an entry x[i, j] of an IndexedBase as an atom
+    if isinstance(expr, sp.Indexed):
+        if expr.base in factors:
+            return expr * factors[expr.base]
+        missing.add(str(expr.base))
+        return expr
     if expr.is_Atom:
         if isinstance(expr, sp.Symbol):
             if expr in factors:
                 return expr * factors[expr]
             missing.add(expr.name)
-        return expr
-    if isinstance(expr, sp.Indexed):
-        if expr.base in factors:
-            return expr * factors[expr.base]
-        missing.add(str(expr.base))
         return expr
     if isinstance(expr, AppliedUndef):
         if expr.func in factors:
