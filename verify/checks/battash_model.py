@@ -385,7 +385,9 @@ CORRECTIONS = {"battash.thmC2": "battash.derived.escape_power", "battash.thmC3":
                "battash.thmC1": "battash.derived.multistep_mean", "battash.eq58": "battash.derived.multistep_mean",
                "battash.cor4_4": "battash.derived.exit_face_ratio", "battash.cor4_2": "battash.derived.cor4_2",
                # the main-text statements hold where the appendix versions (spurious rho) fail
-               "battash.thm4_1_appendix": "battash.thm4_1", "battash.eq68": "battash.thm4_5"}
+               "battash.thm4_1_appendix": "battash.thm4_1", "battash.eq68": "battash.thm4_5",
+               # 000's eq. 15 is 1 / beta of eq. 12; 001's is not (verify.checks.battash.eq15_001)
+               "battash.eq15_001": "battash.eq15"}
 
 
 def correction_for(claim_id: str) -> dict | None:
