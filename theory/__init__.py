@@ -6,11 +6,11 @@ from .domain import Ball, Box, Interval
 from .errors import ModelError, ParameterError, UnknownIdError, UserInputError
 from .identity import IdentityResult, decide_identity
 from .model import AlphaStable, Brownian, Constraint, Model
-from .registry import all_claims, get_claim, register
+from .registry import all_claims, get_claim
 from .units import Dimension
 
 __all__ = [
     "AlphaStable", "Ball", "Box", "Brownian", "Claim", "Comparison", "Constraint", "Derivation", "Dimension", "IdentityResult",
     "Interval", "Model", "ModelError", "ParameterError", "Source", "Step", "UnknownIdError", "UserInputError",
-    "all_claims", "decide_identity", "get_claim", "register",
+    "all_claims", "decide_identity", "get_claim",
 ]

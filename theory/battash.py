@@ -16,12 +16,11 @@ import sympy as sp
 from .claim import Claim, Source
 from .derivation import DeferredDerivation, Derivation
 from .domain import Ball
-from .levy import CLOCK, CONVENTION_000, NOISE, SEED_000, nu_tail
+from .levy import CLOCK, CONVENTION_000, NOISE, nu_tail
 from .levy import alpha as levy_alpha
 from .model import AlphaStable, Model
-from .registry import register
+from .sources import SEED_000, SEED_001
 
-SEED_001 = "001_8289d68cf3bd5d68.txt"
 
 alpha_l = sp.Symbol("alpha_l", positive=True)
 alpha_i = sp.Symbol("alpha_i", positive=True)
@@ -51,7 +50,7 @@ C_main = (2 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / (1 + (
 C_appendix = (2 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) / (1 + (gamma - 1) * rho * (alpha_l - 1))
 m_sym = sp.Symbol("m_bar_l", positive=True)   # m_bar_l kept as one symbol in the theorem terms
 
-THM_4_1 = register(Claim(
+THM_4_1 = Claim(
     id="battash.thm4_1",
     title="mean transition time, exponential scheduler (term l of the sum)",
     lhs=sp.Symbol("E[sigma_G]_l"),
@@ -59,9 +58,9 @@ THM_4_1 = register(Claim(
     relation="<=",
     sources=(Source(SEED_000, "sec. 4, Theorem 4.1"), Source(SEED_001, "sec. 4, Theorem 4.1 (same statement)")),
     regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
-))
+)
 
-THM_4_1_APPENDIX = register(Claim(
+THM_4_1_APPENDIX = Claim(
     id="battash.thm4_1_appendix",
     title="mean transition time as the proof in appendix B.1 ends (term l)",
     lhs=sp.Symbol("E[sigma_G]_l"),
@@ -70,7 +69,7 @@ THM_4_1_APPENDIX = register(Claim(
     relation="<=", sources=(Source(SEED_000, "appendix B.1, eq. 27 (last line)"),),
     regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
     relations={"compare_with": ("battash.thm4_1",)},
-))
+)
 
 #: eq. 27, the line before the last: the integrand in t, with beta_l(t)/beta_S(t) -> beta_l/beta_S
 EQ27_INTEGRAND = (beta_l / beta_S) * t * t ** ((gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) * m_sym * Phi \
@@ -105,7 +104,7 @@ def power_exponential_integral(integrand: sp.Expr, variable: sp.Symbol = t, lowe
 
 
 # ------------------------------------------------------------------------------ Corollary 4.2 / eq. 28
-COR_4_2 = register(Claim(
+COR_4_2 = Claim(
     id="battash.cor4_2",
     title="mean transition time as gamma -> 1 (term l)",
     lhs=sp.Symbol("E[sigma_G]_l"),
@@ -115,14 +114,14 @@ COR_4_2 = register(Claim(
              Source(SEED_001, "sec. 4, Corollary 4.2, eq. 16")),
     regime="gamma -> 1 (constant learning rate), small eps", conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
     relations={"corollary_of": ("battash.thm4_1",), "limit_of": ("battash.thm4_1",)},
-))
+)
 
 # ------------------------------------------------------------------------------ Theorem 4.5 / Corollary 4.6
 gamma_l = 1 + (gamma - 1) * (alpha_l - 1)
 kappa_numerator = 1 + (gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))
 kappa = kappa_numerator / gamma_l
 beta_bar_l = sp.Symbol("beta_bar_l", positive=True)
-THM_4_5 = register(Claim(
+THM_4_5 = Claim(
     id="battash.thm4_5",
     title="probability of exiting after time u, exponential scheduler (term l)",
     lhs=sp.Symbol("P(sigma>u)_l"),
@@ -132,12 +131,12 @@ THM_4_5 = register(Claim(
     sources=(Source(SEED_000, "sec. 4, Theorem 4.5, eq. 21; appendix C.4"),
              Source(SEED_001, "sec. 4, Theorem 4.5, eq. 22 (beta_bar_S for beta_S)")),
     regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
-))
+)
 #: appendix C.4, eq. 68: the integrand after s_t = t^(gamma - 1), from the line above it (exponent t^gamma_l)
 EQ68_INTEGRAND = beta_bar_l * m_sym * Phi / (A * beta_S) * t ** ((gamma - 1) * (alpha_l - 1 + rho * (alpha_l - alpha_nu))) \
     * sp.exp(-t ** ((gamma - 1) * (alpha_l - 1)) * m_sym * Phi * t)
 gamma_rho = 1 + (gamma - 1) * rho * (alpha_l - 1)
-EQ_68 = register(Claim(
+EQ_68 = Claim(
     id="battash.eq68",
     title="P(sigma > u) as the proof in appendix C.4 ends (term l)",
     lhs=sp.Symbol("P(sigma>u)_l"),
@@ -145,9 +144,9 @@ EQ_68 = register(Claim(
     * sp.uppergamma(kappa_numerator / gamma_rho, m_sym * Phi * u**gamma_rho) / gamma_rho,
     relation="<=", sources=(Source(SEED_000, "appendix C.4, eq. 68 (last line)"),), regime=REGIME,
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.thm4_5",)},
-))
+)
 
-COR_4_6 = register(Claim(
+COR_4_6 = Claim(
     id="battash.cor4_6",
     title="probability of exiting after time u as gamma -> 1 (term l)",
     lhs=sp.Symbol("P(sigma>u)_l"), rhs=beta_bar_l / (A * beta_S) * sp.exp(-m_sym * Phi * u), relation="<=",
@@ -155,11 +154,11 @@ COR_4_6 = register(Claim(
              Source(SEED_001, "sec. 4, Corollary 4.6, eq. 23")),
     regime="gamma -> 1", conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
     relations={"corollary_of": ("battash.thm4_5",), "limit_of": ("battash.thm4_5",)},
-))
+)
 
 # ------------------------------------------------------------------------------ Theorem 4.3 / eqs. 30-31
 C_l_main = ((gamma - 1) * (alpha_l - 1 + rho * (2 * alpha_l - alpha_nu - alpha_l)) + 2) / ((gamma - 1) * (alpha_l - 1) + 1)
-THM_4_3 = register(Claim(
+THM_4_3 = Claim(
     id="battash.thm4_3",
     title="probability of exiting through the upper face of parameter i (term l)",
     lhs=sp.Symbol("P(W_sigma in Omega_i^+)_l"),
@@ -168,15 +167,15 @@ THM_4_3 = register(Claim(
     relation="<=",
     sources=(Source(SEED_000, "sec. 4, Theorem 4.3, eq. 17"), Source(SEED_001, "sec. 4, Theorem 4.3, eq. 18")),
     regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
-))
-EQ_31 = register(Claim(
+)
+EQ_31 = Claim(
     id="battash.eq31",
     title="exit through the upper face of parameter i as gamma -> 1 (term l)",
     lhs=sp.Symbol("P(W_sigma in Omega_i^+)_l"),
     rhs=(m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i) * beta_l**2 / (A * beta_S * (m_sym * Phi) ** 2),
     relation="<=", sources=(Source(SEED_000, "appendix B.2, eq. 31"),), regime="gamma -> 1",
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"limit_of": ("battash.thm4_3",)},
-))
+)
 
 #: appendix B.2, the integrand of the line before eq. 30 as the paper writes it (exponent with rho)
 EQ30_LAST_INTEGRAND = (m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i) * beta_l**2 / (A * beta_S) \
@@ -187,7 +186,7 @@ EQ30_INTEGRAND = EQ30_LAST_INTEGRAND.subs(sp.exp(-t ** ((gamma - 1) * rho * (alp
                                           sp.exp(-t ** ((gamma - 1) * (alpha_l - 1) + 1) * m_sym * Phi))
 C_l_appendix = ((gamma - 1) * (alpha_i - 1 + rho * (2 * alpha_l - alpha_nu - alpha_i)) + 2) \
     / ((gamma - 1) * rho * (alpha_l - 1) + 1)
-EQ_30 = register(Claim(
+EQ_30 = Claim(
     id="battash.eq30",
     title="exit through the upper face of parameter i as the proof in appendix B.2 ends (term l)",
     lhs=sp.Symbol("P(W_sigma in Omega_i^+)_l"),
@@ -195,7 +194,7 @@ EQ_30 = register(Claim(
     * sp.gamma(C_l_appendix) / (A * beta_S * ((gamma - 1) * rho * (alpha_l - 1) + 1)),
     relation="<=", sources=(Source(SEED_000, "appendix B.2, eq. 30"),), regime=REGIME, conditions=CONDITIONS,
     clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.thm4_3",)},
-))
+)
 
 #: the factor of Thm 4.3 that stands for "the jump of parameter i leaves through d_i^+"
 FACE_FACTOR_STATED = (m_i * Phi_i / beta_i) * d_plus_i ** (-alpha_i)
@@ -207,7 +206,7 @@ lam_j = sp.Symbol("lambda_j", positive=True)
 d_plus_l = sp.Symbol("d_l_plus", positive=True)
 d_plus_j = sp.Symbol("d_j_plus", positive=True)
 
-COR_4_4 = register(Claim(
+COR_4_4 = Claim(
     id="battash.cor4_4",
     title="ratio of the probabilities of exiting through parameter l and parameter j",
     lhs=sp.Symbol("P(Omega_l^+)/P(Omega_j^+)"),
@@ -218,7 +217,7 @@ COR_4_4 = register(Claim(
              Source(SEED_001, "sec. 4, Corollary 4.4, eq. 20; eq. 21")),
     regime="gamma -> 1, small eps", conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
     relations={"corollary_of": ("battash.thm4_3",)},
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -233,14 +232,14 @@ def exit_face_ratio() -> Derivation:
     return d
 
 
-EQ_20 = register(Claim(
+EQ_20 = Claim(
     id="battash.eq20",
     title="power of eps in the ratio of exit probabilities through parameters l and j",
     lhs=sp.Symbol("d log(P(Omega_l^+)/P(Omega_j^+)) / d log eps"), rhs=alpha_l - alpha_j,
     sources=(Source(SEED_000, "sec. 4, eq. 20 (Delta_lj = alpha_l - alpha_j)"), Source(SEED_001, "sec. 4, eq. 21")),
     regime="gamma -> 1, small eps", conditions=(alpha_l < 2, alpha_j < 2), clock=CLOCK, interpretation=NOISE,
     relations={"compare_with": ("battash.cor4_4",)},
-))
+)
 
 
 def eps_power_of_exit_ratio() -> Derivation:
@@ -254,7 +253,7 @@ def eps_power_of_exit_ratio() -> Derivation:
 # ------------------------------------------------------------------------------ eq. 17 of seed 001 (eta dependence)
 eta = sp.Symbol("eta", positive=True)
 alpha_p = sp.Symbol("alpha_p", positive=True)
-EQ_17_001 = register(Claim(
+EQ_17_001 = Claim(
     id="battash.eq17_001",
     title="power of the learning rate eta in term (l, i) of the denominator of the mean escape time",
     lhs=sp.Symbol("power of eta, term (l, i)"), rhs=(alpha_l - alpha_i) / 2,
@@ -262,7 +261,7 @@ EQ_17_001 = register(Claim(
                     note="the small-jump terms carry eta^(1 + (alpha_l-alpha_i)/2 + (alpha_p-1)/alpha_p)"),),
     regime="gamma -> 1, small eta", conditions=(alpha_l < 2, alpha_i < 2, rho < 1), clock="t = k * eta",
     interpretation=NOISE, relations={"corollary_of": ("battash.cor4_2",)},
-))
+)
 #: the stated power of eta of the small-jump (A_mp) terms of eq. 17, relative to eta^0
 EQ_17_SMALL_JUMP_POWER = 1 + (alpha_l - alpha_i) / 2 + (alpha_p - 1) / alpha_p
 
@@ -287,13 +286,13 @@ mu_xi = sp.Symbol("mu_xi", real=True)
 p_ = sp.Symbol("p", positive=True)
 eps_bar_sym = sp.Symbol("epsilon_bar", positive=True)
 
-EQ_40 = register(Claim(
+EQ_40 = Claim(
     id="battash.eq40",
     title="mean of the first-order small-jump process X_t (appendix B.4)",
     lhs=sp.Symbol("E[X_t^l]"), rhs=mu_xi * (2 * t + 1 / h_ll - sp.exp(-h_ll * t) / h_ll),
     sources=(Source(SEED_000, "appendix B.4, eq. 40 (last line); used by Lemma 3.3 and Prop. 3.4"),),
     regime="quadratic U near the minimum (h_ll), E[xi_t] = mu_xi t", clock=CLOCK, interpretation=NOISE,
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -311,7 +310,7 @@ def mean_of_x() -> Derivation:
     return d
 
 
-EQ_41 = register(Claim(
+EQ_41 = Claim(
     id="battash.eq41",
     title="first moment of the small-jump process xi_t (appendix B.4)",
     lhs=sp.Symbol("E[xi_t^l]"),
@@ -319,7 +318,7 @@ EQ_41 = register(Claim(
     sources=(Source(SEED_000, "appendix B.4, eq. 41"),),
     regime="small jumps |y| <= eps_bar^-rho of the symmetric measure |y|^(-1-alpha) dy", clock=CLOCK,
     interpretation=NOISE, conditions=(alpha_l < 2, rho < 1),
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -381,21 +380,21 @@ def _mu_xi_000(e, a):   # 000 Lemma 3.3 as printed: 2t eps_bar^(-rho(1-alpha) - 
 
 LEMMA_3_3_REGIME = ("between large jumps, U = sum h_ll w_l^2 / 2 near the minimum, independent symmetric small-jump "
                     "processes per parameter (jumps |y| <= eps_bar^-rho), l != j, eps_bar constant on the interval")
-LEMMA_3_3 = register(Claim(
+LEMMA_3_3 = Claim(
     id="battash.lemma3_3",
     title="Lemma 3.3: E[Z^l Z^j] between large jumps (conference version)",
     lhs=sp.Symbol("E[Z_t^l Z_t^j]"), rhs=_lemma3_3(_mu_xi_000(eps_bar_l, alpha_l), _mu_xi_000(eps_bar_j, alpha_j)),
     relation="~", sources=(Source(SEED_000, "sec. 3, Lemma 3.3, eq. 10 (+ O(eps^2)); proof appendix B.4, eq. 42"),),
     regime=LEMMA_3_3_REGIME, conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
-))
-LEMMA_3_3_001 = register(Claim(
+)
+LEMMA_3_3_001 = Claim(
     id="battash.lemma3_3_001",
     title="Lemma 3.3: E[Z^l Z^j] between large jumps (review version)",
     lhs=sp.Symbol("E[Z_t^l Z_t^j]"), rhs=_lemma3_3(_mu_xi_001(eps_bar_l, alpha_l), _mu_xi_001(eps_bar_j, alpha_j)),
     relation="~", sources=(Source(SEED_001, "sec. 3, Lemma 3.3, eq. 10"),),
     regime=LEMMA_3_3_REGIME, conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
     relations={"compare_with": ("battash.lemma3_3",)},
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -431,7 +430,7 @@ _hessian_term = sp.Sum(h_bar[l_idx, m_idx, p_idx, j_idx] * second_moment[m_idx, 
 _gradient_term = sp.Sum(u_tilde[l_idx, j_idx], (j_idx, 1, N_params))
 PROP_3_4_REGIME = ("SGD gradient noise at W_t near a minimum W*, per-sample losses quadratic around W*, "
                    "mini-batches of B drawn uniformly from D samples")
-PROP_3_4 = register(Claim(
+PROP_3_4 = Claim(
     id="battash.prop3_4",
     title="Prop. 3.4: sum of the l-th row of the SGD noise covariance (conference version)",
     lhs=sp.Symbol("1^T lambda_l(W_t)"), rhs=_gradient_term / (B_batch * D_data) + _hessian_term / B_batch,
@@ -439,8 +438,8 @@ PROP_3_4 = register(Claim(
                                   note="h_bar as defined in the statement, h_lmpj - h_lm h_pj, is identically 0; "
                                        "the proof's h_bar (B.5) is used"),),
     regime=PROP_3_4_REGIME, clock=CLOCK, interpretation=NOISE,
-))
-PROP_3_4_001 = register(Claim(
+)
+PROP_3_4_001 = Claim(
     id="battash.prop3_4_001",
     title="Prop. 3.4: sum of the l-th row of the SGD noise covariance (review version)",
     lhs=sp.Symbol("1^T lambda_l(W_t)"), rhs=_gradient_term / D_data + _hessian_term,
@@ -448,7 +447,7 @@ PROP_3_4_001 = register(Claim(
                                   note="u_bar read as u_tilde; h_tilde averaged over the mini-batch, whose "
                                        "expectation is the B.5 average over the data"),),
     regime=PROP_3_4_REGIME, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.prop3_4",)},
-))
+)
 
 
 def evaluate_indexed(expr: sp.Expr, n: int, arrays: dict, values: dict) -> float:
@@ -485,37 +484,37 @@ C_lnup = sp.Symbol("C_lnup", positive=True)
 T_p = sp.Symbol("T_p", positive=True)
 T_p1 = sp.Symbol("T_p1", positive=True)
 
-THM_C1_EXPONENT = register(Claim(
+THM_C1_EXPONENT = Claim(
     id="battash.thmC1_exponent",
     title="Thm C.1: exponent of gamma_p in the mean transition time, multistep scheduler",
     lhs=sp.Symbol("exponent of gamma_p"), rhs=alpha_l * (1 - rho) - 1 + rho * alpha_nu,
     sources=(Source(SEED_000, "appendix C.1, Theorem C.1"),), regime=REGIME, conditions=CONDITIONS, clock=CLOCK,
     interpretation=NOISE, relations={"compare_with": ("battash.eq58_integral",)},
-))
+)
 EQ58_EXPONENT = alpha_l - 1 + rho * (alpha_l - alpha_nu)   # the same power in the proof, eq. 58
 
-EQ_58_INTEGRAL = register(Claim(
+EQ_58_INTEGRAL = Claim(
     id="battash.eq58_integral",
     title="eq. 58: integral of t exp(-C t) over one step of the multistep scheduler",
     lhs=sp.Integral(t * sp.exp(-C_lnup * t), (t, T_p, T_p1)),
     rhs=(sp.exp(-C_lnup * T_p) * (C_lnup * T_p + 1) - sp.exp(-C_lnup * T_p1) * (C_lnup * T_p1 + 1)) / C_lnup**2,
     sources=(Source(SEED_000, "appendix C.1, eq. 58 (second line)"),), regime="T_p < T_p1", clock=CLOCK,
     interpretation=NOISE,
-))
+)
 
 # ------------------------------------------------------------------------------ appendix C.2 (trapping probability)
 K_l = sp.Symbol("K_l", positive=True)    # beta_bar_l / beta_bar_S (1 - m_bar_nu Phi_nu / beta_bar_nu)
 c_l = sp.Symbol("c_l", positive=True)    # 2 beta_bar_l - m_bar_l Phi_l
 beta_bar_S = sp.Symbol("beta_bar_S", positive=True)
 E_c2 = ((gamma - 1) * (alpha_l - 1 + rho * (alpha_nu - 1)) + 1) / ((gamma - 1) * (rho * (alpha_l - 1)) + 1)
-THM_C2 = register(Claim(
+THM_C2 = Claim(
     id="battash.thmC2",
     title="Thm C.2: bound on P(sigma < oo), exponential scheduler (term l)",
     lhs=sp.Symbol("P(sigma<oo)_l"),
     rhs=m_sym * Phi / beta_bar_S / K_l * c_l**E_c2 / ((gamma - 1) * (rho * (alpha_l - 1)) + 1) * sp.gamma(E_c2),
     relation="<=", sources=(Source(SEED_000, "appendix C.2, Theorem C.2, eq. 59 (and the end of eq. 61)"),),
     regime=REGIME, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
-))
+)
 #: eq. 61, the integral the proof evaluates (with s_t = t^(gamma - 1))
 EQ61_INTEGRAND = m_sym * Phi / beta_bar_S / K_l * t ** ((gamma - 1) * (alpha_l - 1 + rho * (alpha_nu - 1))) \
     * sp.exp(-c_l * t ** ((gamma - 1) * rho * (alpha_l - 1)) * t)
@@ -523,26 +522,26 @@ EQ61_INTEGRAND = m_sym * Phi / beta_bar_S / K_l * t ** ((gamma - 1) * (alpha_l -
 # ------------------------------------------------------------------------------ Lemma 3.1 and eq. 14
 mu = sp.Symbol("mu", positive=True)
 w0 = sp.Symbol("w", real=True)
-LEMMA_3_1 = register(Claim(
+LEMMA_3_1 = Claim(
     id="battash.lemma3_1",
     title="gradient flow converges exponentially in a mu-strongly convex basin",
     lhs=sp.Symbol("|Y_t - W*|^2"), rhs=2 * sp.Symbol("U_tilde", positive=True) / mu * sp.exp(-2 * mu * t),
     relation="<=", sources=(Source(SEED_000, "sec. 3, Lemma 3.1, eq. 6; proof appendix B.6"),
                             Source(SEED_001, "sec. 3, Lemma 3.1")),
     regime="U mu-strongly convex on G, U_tilde = U(w) - U(W*)", clock=CLOCK, interpretation="deterministic (no noise)",
-))
+)
 zeta = sp.Symbol("zeta", positive=True)
-RELAXATION = register(Claim(
+RELAXATION = Claim(
     id="battash.eq14",
     title="relaxation time of the deterministic flow into an eps_bar^zeta neighbourhood",
     lhs=sp.Symbol("T_R"), rhs=sp.Symbol("C_1", positive=True) * sp.Abs(sp.log(eps_bar_sym)), relation="<=",
     sources=(Source(SEED_000, "sec. 4, eq. 14"), Source(SEED_001, "sec. 4, eq. 14")),
     regime="eps_bar -> 0", clock=CLOCK, interpretation="deterministic (no noise)",
-))
+)
 
 # ------------------------------------------------------------------------------ Proposition 3.2 (appendix B.3)
 theta = sp.Symbol("theta_l", positive=True)
-PROP_3_2_EXPONENT = register(Claim(
+PROP_3_2_EXPONENT = Claim(
     id="battash.prop3_2",
     title="Prop. 3.2: exponent theta_bar of the small-jump deviation bound C eps_bar^theta_bar",
     lhs=sp.Symbol("theta_bar_l"), rhs=-rho * (1 - alpha_l) + 2 - 2 * theta,
@@ -550,7 +549,7 @@ PROP_3_2_EXPONENT = register(Claim(
              Source(SEED_001, "sec. 3, Proposition 3.2")),
     regime="theta_l in (0, (2 - alpha_l)/4), rho in (0, 1), horizon T_eps ~ Exp(beta_l)", conditions=CONDITIONS,
     clock=CLOCK, interpretation=NOISE,
-))
+)
 
 
 def small_jump_deviation_exponent() -> Derivation:
@@ -592,7 +591,7 @@ def ackley_model(alpha_1, alpha_2, sigma, radius, smoothing=sp.Rational(1, 10**1
 
 
 # ------------------------------------------------------------------------------ appendix C.3 (multistep trapping)
-THM_C3 = register(Claim(
+THM_C3 = Claim(
     id="battash.thmC3",
     title="Thm C.3: bound on P(sigma < oo), multistep scheduler (term l, step p)",
     lhs=sp.Symbol("P(sigma<oo)_lp"),
@@ -602,7 +601,7 @@ THM_C3 = register(Claim(
     relation="<=", sources=(Source(SEED_000, "appendix C.3, Theorem C.3, eq. 62",
                                    note="T in eq. 62 read as T_{p+1} - T_p, the only reading that makes it an identity"),),
     regime="multistep scheduler: s_t = gamma_p on [T_p, T_{p+1})", clock=CLOCK, interpretation=NOISE,
-))
+)
 #: eq. 63's last integral before evaluation (constant scheduler value gamma_p on the step)
 EQ63_STEP = m_sym * Phi / (beta_bar_S * K_l) * gamma_p ** (rho * (1 - alpha_nu) + alpha_l - 1) \
     * sp.Integral(sp.exp(-c_l * gamma_p ** (rho * (alpha_l - 1)) * t), (t, T_p, T_p1))
@@ -737,7 +736,7 @@ _C_tilde = (beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu))
             / (nu_nn + beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu)) * (1 - nu_nn)))
 _C_bar = beta_l * gamma_p ** (rho * (alpha_l - 1))
 C_C1 = _C_bar + _C_tilde
-THM_C1 = register(Claim(
+THM_C1 = Claim(
     id="battash.thmC1",
     title="Thm C.1: mean transition time, multistep scheduler (term l, step p)",
     lhs=sp.Symbol("E[sigma_G]_lp"),
@@ -746,7 +745,7 @@ THM_C1 = register(Claim(
     relation="~", sources=(Source(SEED_000, "appendix C.1, Theorem C.1 (with its nu_nn, C_tilde, C_bar, E_p)"),),
     regime="multistep scheduler s_t = gamma_p on [T_p, T_{p+1}), T_0 = 0; small eps; exits only at large jumps",
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.eq58",)},
-))
+)
 
 #: the proof's own C (after eq. 57): gamma_p^(alpha_l - alpha_nu) without the rho, and + nu beta_l/beta_S in the
 #: denominator where the statement has (1 - nu_nn)
@@ -755,7 +754,7 @@ C_EQ57 = (beta_l / beta_S * gamma_p ** (alpha_l - alpha_nu)
           / (nu_nn + beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu))
              + nu_nn * beta_l / beta_S * gamma_p ** (rho * (alpha_l - alpha_nu)))
           + beta_l * gamma_p ** (rho * (alpha_l - 1)))
-EQ_58 = register(Claim(
+EQ_58 = Claim(
     id="battash.eq58",
     title="eq. 58: mean transition time, multistep scheduler, as the proof integrates it (term l, step p)",
     lhs=sp.Symbol("E[sigma_G]_lp"),
@@ -765,7 +764,7 @@ EQ_58 = register(Claim(
                                              "with the C defined after eq. 57)"),),
     regime="multistep scheduler s_t = gamma_p on [T_p, T_{p+1}), T_0 = 0; small eps; exits only at large jumps",
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("battash.thmC1",)},
-))
+)
 
 
 # ------------------------------------------------------------------------------ units (seed 000's convention)
@@ -823,15 +822,15 @@ DERIVED = Source(None, "exit law of the model of seed 000 eq. 81 at large jumps"
                       "Poisson streams; the small-eps limit the paper's framework assumes (sec. 4)")
 _power_cumulative = sp.Sum(rate[l_ix] * horizon_T ** (1 + (gamma - 1) * (alpha_ix[l_ix] - 1))
                            / (1 + (gamma - 1) * (alpha_ix[l_ix] - 1)), (l_ix, 1, n_par))
-ESCAPE_POWER = register(Claim(
+ESCAPE_POWER = Claim(
     id="battash.derived.escape_power",
     title="P(sigma <= T) under s_t = t^(gamma-1), derived from the model (1 as T -> oo when every gamma_l > 0)",
     lhs=sp.Symbol("P(sigma<=T)"), rhs=1 - sp.exp(-_power_cumulative), relation="~", sources=(DERIVED,),
     regime="small eps (exits at single large jumps from the minimum); gamma_l = 1 + (gamma-1)(alpha_l-1) > 0",
     clock=CLOCK, interpretation=NOISE, relations={"corrects": ("battash.thmC2",)},
-))
+)
 _step_mass = sp.Sum(H[q_ix] * (T_ix[q_ix + 1] - T_ix[q_ix]), (q_ix, 0, p_ix - 1))
-MULTISTEP_MEAN = register(Claim(
+MULTISTEP_MEAN = Claim(
     id="battash.derived.multistep_mean",
     title="mean exit time under a multistep scheduler, derived from the model",
     lhs=sp.Symbol("E[sigma_G]"),
@@ -840,21 +839,21 @@ MULTISTEP_MEAN = register(Claim(
     relation="~", sources=(DERIVED,), regime="small eps; s_t = gamma_p on [T[p], T[p+1]), T[0] = 0, T[P+1] = oo; "
                                                "H[p] = sum_l m_bar_l Phi_l gamma_p^(alpha_l - 1)",
     clock=CLOCK, interpretation=NOISE, relations={"corrects": ("battash.thmC1", "battash.eq58")},
-))
-MULTISTEP_ESCAPE = register(Claim(
+)
+MULTISTEP_ESCAPE = Claim(
     id="battash.derived.multistep_escape",
     title="P(sigma <= T[P+1]) under a multistep scheduler, derived from the model",
     lhs=sp.Symbol("P(sigma<=T)"), rhs=1 - sp.exp(-sp.Sum(H[p_ix] * (T_ix[p_ix + 1] - T_ix[p_ix]), (p_ix, 0, n_steps))),
     relation="~", sources=(DERIVED,), regime=MULTISTEP_MEAN.regime.replace("T[P+1] = oo", "T[P+1] the end"),
     clock=CLOCK, interpretation=NOISE, relations={"corrects": ("battash.thmC3",)},
-))
-EXIT_FACE_RATIO = register(Claim(
+)
+EXIT_FACE_RATIO = Claim(
     id="battash.derived.exit_face_ratio",
     title="ratio of the probabilities of exiting through the upper faces of parameters l and j (gamma = 1), derived",
     lhs=COR_4_4.lhs, rhs=exit_face_ratio().result, relation="~", sources=(DERIVED,),
     regime="gamma = 1, small eps", conditions=COR_4_4.conditions, clock=CLOCK, interpretation=NOISE,
     derivation=exit_face_ratio(), relations={"corrects": ("battash.cor4_4",)},
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -867,13 +866,13 @@ def cor4_2_from_thm4_1() -> Derivation:
     return d
 
 
-COR_4_2_DERIVED = register(Claim(
+COR_4_2_DERIVED = Claim(
     id="battash.derived.cor4_2",
     title="Cor 4.2 as the gamma -> 1 limit of Thm 4.1 gives it (term l)",
     lhs=COR_4_2.lhs, rhs=cor4_2_from_thm4_1().result, relation="<=", sources=(DERIVED,),
     regime=COR_4_2.regime, conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE,
     derivation=cor4_2_from_thm4_1(), relations={"corrects": ("battash.cor4_2",), "limit_of": ("battash.thm4_1",)},
-))
+)
 
 
 def law_arrays(alphas, epsilon, half_width, factors=None) -> dict:
@@ -917,28 +916,28 @@ for _claim in (ESCAPE_POWER, MULTISTEP_MEAN, MULTISTEP_ESCAPE, EXIT_FACE_RATIO, 
 from .levy import first_jump_exit  # noqa: E402
 from .levy import IMKELLER_MEAN_EXIT  # noqa: E402
 
-FIRST_JUMP_EXIT_DERIVED = register(Claim(
+FIRST_JUMP_EXIT_DERIVED = Claim(
     id="battash.derived.eq13",
     title="probability that the first large jump leaves [d-, d+], derived from the Lévy measure",
     lhs=sp.Symbol("P(first jump exits)"), rhs=first_jump_exit().result, sources=(DERIVED,),
     regime="the exit thresholds lie beyond the large-jump cutoff", conditions=CONDITIONS, clock=CLOCK,
     interpretation=NOISE, derivation=first_jump_exit(), relations={"corrects": ("battash.eq13",)},
-))
-SMALL_JUMP_MEAN_DERIVED = register(Claim(
+)
+SMALL_JUMP_MEAN_DERIVED = Claim(
     id="battash.derived.eq41",
     title="mean of the symmetric small-jump process xi_t, derived from the Lévy measure",
     lhs=sp.Symbol("E[xi_t^l]"), rhs=mean_of_small_jumps().result, sources=(DERIVED,),
     regime="small jumps |y| <= eps_bar^-rho of the symmetric measure |y|^(-1-alpha) dy", conditions=CONDITIONS,
     clock=CLOCK, interpretation=NOISE, derivation=mean_of_small_jumps(), relations={"corrects": ("battash.eq41",)},
-))
-CROSS_MOMENT_DERIVED = register(Claim(
+)
+CROSS_MOMENT_DERIVED = Claim(
     id="battash.derived.small_jump_cross_moment",
     title="E[Z^l Z^j] between large jumps (l != j), derived from the linearised small-jump dynamic",
     lhs=LEMMA_3_3.lhs, rhs=small_jump_second_moments().result, relation="~", sources=(DERIVED,),
     regime=LEMMA_3_3_REGIME, conditions=(alpha_l < 2, alpha_j < 2, rho < 1), clock=CLOCK, interpretation=NOISE,
     derivation=small_jump_second_moments(),
     relations={"corrects": ("battash.lemma3_3", "battash.lemma3_3_001")},
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -954,14 +953,14 @@ def eta_power_of_exit_time() -> Derivation:
     return d
 
 
-ETA_POWER_DERIVED = register(Claim(
+ETA_POWER_DERIVED = Claim(
     id="battash.derived.eta_power",
     title="power of the learning rate in the mean exit time (one parameter), derived from the exit law",
     lhs=sp.Symbol("d log E[sigma] / d log eta"), rhs=eta_power_of_exit_time().result, relation="~",
     sources=(DERIVED,), regime="gamma = 1, small eta (exits at large jumps), one parameter",
     conditions=(alpha_l < 2,), clock="t = k (iterations)", interpretation=NOISE, derivation=eta_power_of_exit_time(),
     relations={"corrects": ("battash.eq17_001",)},
-))
+)
 
 for _claim in (FIRST_JUMP_EXIT_DERIVED, SMALL_JUMP_MEAN_DERIVED, CROSS_MOMENT_DERIVED, ETA_POWER_DERIVED):
     object.__setattr__(_claim, "convention", CONVENTION_000)
@@ -973,7 +972,7 @@ for _claim in (FIRST_JUMP_EXIT_DERIVED, SMALL_JUMP_MEAN_DERIVED, CROSS_MOMENT_DE
 x_A = sp.Symbol("x", positive=True)   # (1 - q_nu)(1 - beta_l/beta_S): the paper's A_{l,nu}, in (0, 1)
 z_A = sp.Symbol("z", real=True)       # beta_l/beta_S (m Phi t - beta t), the Laguerre argument times x
 k_sum = sp.Symbol("k", integer=True, positive=True)
-EQ27_LAGUERRE = register(Claim(
+EQ27_LAGUERRE = Claim(
     id="battash.eq27_laguerre",
     title="the sum over k in the proof of Thm 4.1, whose prefactor defines A_{l,nu}",
     lhs=sp.Sum(x_A ** (k_sum - 1) * sp.laguerre(k_sum - 1, z_A / x_A), (k_sum, 1, sp.oo)),
@@ -983,7 +982,7 @@ EQ27_LAGUERRE = register(Claim(
     regime="0 < x < 1 (x = (1 - m_bar_nu Phi_nu / beta_bar_nu)(1 - beta_bar_l / beta_bar_S))",
     conditions=(x_A < 1,), clock=CLOCK, interpretation=NOISE, convention=CONVENTION_000,
     units={x_A: DIMENSIONLESS, z_A: DIMENSIONLESS, k_sum: DIMENSIONLESS},
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -1000,7 +999,7 @@ def laguerre_generating_function() -> Derivation:
     return d
 
 
-EQ27_LAGUERRE_DERIVED = register(Claim(
+EQ27_LAGUERRE_DERIVED = Claim(
     id="battash.derived.eq27_laguerre", title="the sum over k in eq. 27, from the Laguerre generating function",
     # the generating function's value (laguerre_generating_function derives it; the claim's checks hold the two)
     lhs=EQ27_LAGUERRE.lhs, rhs=sp.exp(-z_A / (1 - x_A)) / (1 - x_A), sources=(DERIVED,),
@@ -1010,7 +1009,7 @@ EQ27_LAGUERRE_DERIVED = register(Claim(
                                   laguerre_generating_function),
     relations={"corrects": ("battash.eq27_laguerre",)},
     notes="the prefactor is 1/(1 - x): the constant that multiplies Thm 4.1's terms is 1 - x, not A_{l,nu} = x",
-))
+)
 
 
 def laguerre_sum_numeric(x_value: float, z_value: float, dps: int = 30) -> float:
@@ -1028,7 +1027,7 @@ def laguerre_sum_numeric(x_value: float, z_value: float, dps: int = 30) -> float
 #: through the upper face of i with m_bar_i (d_i^+)^-alpha_i / beta_bar_i
 beta_ix = sp.IndexedBase("beta_bar")
 face_rate = sp.Symbol("m_bar_i_d_i", positive=True)   # m_bar_i (d_i^+)^-alpha_i
-EQ_29 = register(Claim(
+EQ_29 = Claim(
     id="battash.eq29",
     title="exit through the upper face of parameter i as the series of eq. 29 sums it (gamma = 1)",
     lhs=sp.Symbol("P(W_sigma in Omega_i^+)"),
@@ -1039,7 +1038,7 @@ EQ_29 = register(Claim(
     clock=CLOCK, interpretation=NOISE, convention=CONVENTION_000,
     units={face_rate: TIME**-1, rate: TIME**-1, beta_S: TIME**-1, n_par: DIMENSIONLESS,
            sp.Symbol("P(W_sigma in Omega_i^+)"): DIMENSIONLESS},
-))
+)
 
 
 def eq29_value(alphas, epsilon, half_width, face: int = 0) -> float:

@@ -16,8 +16,8 @@ from .derivation import Derivation
 from .domain import Interval
 from .errors import ModelError
 from .model import Model
-from .registry import register
 from .units import CURVATURE, DIFFUSIVITY, DIMENSIONLESS, LENGTH, LOSS, TIME, Convention, convention
+from .sources import SEED_000, SEED_002, SEED_004
 
 x = sp.Symbol("x", real=True)
 D = sp.Symbol("D", positive=True)
@@ -33,8 +33,8 @@ T = sp.Function("T")
 Z = sp.Symbol("Z", positive=True)
 
 KRAMERS_1940 = Source(None, "overdamped mean escape time", paper="Kramers, Physica 7 (1940) 284-304",
-                      note="ref. [14] of 002_0bd15634cbfb0ce4.txt, ref. [31] of 000_6ac092e84b589a62.txt")
-SEED_002_RESTATEMENT = Source("002_0bd15634cbfb0ce4.txt", "sec. 4.2, comparison after Thm 6",
+                      note=f"ref. [14] of {SEED_002}, ref. [31] of {SEED_000}")
+SEED_002_RESTATEMENT = Source(SEED_002, "sec. 4.2, comparison after Thm 6",
                               note="restated there for dw = -grad L dt + sqrt(eta sigma) dB")
 OVERDAMPED = "Brownian, additive: dX = -U'(X) dt + sqrt(2 D) dW (Itô = Stratonovich here)"
 CLOCK = "SDE time t; for SGD with learning rate eta, t = k * eta"
@@ -65,7 +65,7 @@ DOUBLE_WELL = Model.overdamped_langevin("symmetric quartic double well", x**4 / 
                                         Interval(-sp.oo, 1), start=(-1,),
                                         description="U = x^4/4 - x^2/2, start in the well at -1, exit at x = 1")
 
-MEAN_ESCAPE_TIME = register(Claim(
+MEAN_ESCAPE_TIME = Claim(
     id="kramers.mean_escape_time",
     title="Kramers' law: mean escape time over a barrier",
     lhs=tau,
@@ -77,9 +77,9 @@ MEAN_ESCAPE_TIME = register(Claim(
     units={tau: TIME, H_a: CURVATURE, H_b: CURVATURE, Delta_U: LOSS, D: DIFFUSIVITY},
     clock=CLOCK, interpretation=OVERDAMPED, model=LANGEVIN,
     relations={"compare_with": ("kramers.exact_mfpt",)},
-))
+)
 
-GIBBS_DENSITY = register(Claim(
+GIBBS_DENSITY = Claim(
     id="kramers.gibbs_density",
     title="Gibbs stationary density of the overdamped Langevin dynamic",
     lhs=p(x),
@@ -89,7 +89,7 @@ GIBBS_DENSITY = register(Claim(
     # p a density per unit length, Z its normalisation int exp(-U/D) dx (a length); U(x) carries the loss
     units={x: LENGTH, D: DIFFUSIVITY, U: LOSS, p: LENGTH**-1, Z: LENGTH},
     clock=CLOCK, interpretation=OVERDAMPED, model=LANGEVIN,
-))
+)
 
 
 def _exact_mfpt_claim() -> Claim:
@@ -100,8 +100,7 @@ def _exact_mfpt_claim() -> Claim:
         lhs=T(x), rhs=derivation.result, derivation=derivation,
         sources=(Source(None, "Dynkin's equation L T = -1 solved by escape-theory",
                         paper="derived (classical: Gardiner, Handbook of Stochastic Methods, sec. 5.2.7)",
-                        note="the same double integral: 002_0bd15634cbfb0ce4.txt proof of Thm 6; "
-                             "004_f9c6c18a0b16f13c.txt eq. 5.2"),),
+                        note=f"the same double integral: {SEED_002} proof of Thm 6; {SEED_004} eq. 5.2"),),
         regime="any D > 0, x < r, U such that the integrals converge",
         # the integration variables take the unit of their limits (lengths); U(y) is a loss, T(x) a time
         units={x: LENGTH, exit_point: LENGTH, D: DIFFUSIVITY, U: LOSS, T: TIME}, convention=KRAMERS_CONVENTION,
@@ -110,7 +109,7 @@ def _exact_mfpt_claim() -> Claim:
     )
 
 
-EXACT_MFPT = register(_exact_mfpt_claim())
+EXACT_MFPT = _exact_mfpt_claim()
 
 
 def temperature_of(model: Model) -> sp.Expr:
@@ -183,16 +182,16 @@ def _instantiated(claim_id: str, title: str, model: Model, **where) -> Claim:
                  relations={"derived_from": ("kramers.mean_escape_time",)})
 
 
-SYMMETRIC_QUARTIC_TIME = register(_instantiated(
-    "kramers.symmetric_quartic_time", "Kramers' law for U = x^4/4 - x^2/2", DOUBLE_WELL))
+SYMMETRIC_QUARTIC_TIME = _instantiated(
+    "kramers.symmetric_quartic_time", "Kramers' law for U = x^4/4 - x^2/2", DOUBLE_WELL)
 
 ASYMMETRIC_DOUBLE_WELL = Model.overdamped_langevin(
     "tilted quartic double well", x**4 / 4 + tilt * x**3 / 3 - x**2 / 2, x, D, Interval(-sp.oo, 1), start=(-1,),
     description="U = x^4/4 + c x^3/3 - x^2/2: minima at (-c -+ sqrt(c^2 + 4))/2, barrier at 0")
 
-ASYMMETRIC_QUARTIC_TIME = register(_instantiated(
+ASYMMETRIC_QUARTIC_TIME = _instantiated(
     "kramers.asymmetric_quartic_time", "Kramers' law for U = x^4/4 + c x^3/3 - x^2/2 (left well)",
-    ASYMMETRIC_DOUBLE_WELL, well=(-tilt - sp.sqrt(tilt**2 + 4)) / 2, barrier=sp.Integer(0)))
+    ASYMMETRIC_DOUBLE_WELL, well=(-tilt - sp.sqrt(tilt**2 + 4)) / 2, barrier=sp.Integer(0))
 ASYMMETRIC_QUARTIC_TIME.relations["compare_with"] = ("kramers.symmetric_quartic_time",)
 
 
@@ -256,4 +255,4 @@ def _correction_claim() -> Claim:
     )
 
 
-SYMMETRIC_QUARTIC_CORRECTION = register(_correction_claim())
+SYMMETRIC_QUARTIC_CORRECTION = _correction_claim()

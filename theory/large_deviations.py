@@ -17,11 +17,10 @@ from .derivation import Derivation
 from .domain import Ball, Interval
 from .errors import ParameterError
 from .model import Model
-from .registry import register
 from .units import DIMENSIONLESS, LENGTH, TIME, Reading, convention
 from .units import LOSS as LOSS_UNIT
+from .sources import SEED_003
 
-SEED_003 = "003_363d0c39ed306341.txt"
 CLOCK = "SDE time t = k eta (003 Definition 2); noise eps = sqrt(eta / B)"
 NOISE = "Brownian, Itô; covariance (eta/B) C(theta)"
 
@@ -70,7 +69,7 @@ def continuous_sgd(hessian=HESSIAN, covariance=None, noise=eps, boundary_radius=
 
 
 # ------------------------------------------------------------------------------ Definition 4 (steepness)
-STEEPNESS = register(Claim(
+STEEPNESS = Claim(
     id="ibayashi.def4",
     title="steepness (action) density of a path, one coordinate with covariance c",
     lhs=sp.Symbol("dS/dt"), rhs=(v_scalar + grad_scalar) ** 2 * c_scalar ** sp.Rational(-1, 2) / 2,
@@ -79,7 +78,7 @@ STEEPNESS = register(Claim(
     # general C: the action has the unit of eps^2 = eta/B (a time), so its density dS/dt is a pure number
     units={sp.Symbol("dS/dt"): DIMENSIONLESS, v_scalar: LENGTH / TIME, grad_scalar: LOSS_UNIT / LENGTH,
            c_scalar: GENERAL["covariance"]},
-))
+)
 
 
 def action_density(model: Model) -> Derivation:
@@ -100,7 +99,7 @@ def one_dimensional_sgd() -> Model:
 
 
 # ------------------------------------------------------------------------------ Lemma 3, Proposition 1
-LEMMA_3 = register(Claim(
+LEMMA_3 = Claim(
     id="ibayashi.lemma3",
     title="quasi-potential of the proximal system (C = I)",
     lhs=sp.Symbol("V_hat(theta)"), rhs=2 * LOSS,
@@ -109,8 +108,8 @@ LEMMA_3 = register(Claim(
     # the proximal system (C = I): V_hat in the unit of eps^2, here that of theta; eigenvalues of H are 1/[theta]
     units={sp.Symbol("V_hat(theta)"): UNIT_NOISE["time"], theta1: LENGTH, theta2: LENGTH,
            lam_max: UNIT_NOISE["curvature"], lam_min: UNIT_NOISE["curvature"]},
-))
-PROPOSITION_1 = register(Claim(
+)
+PROPOSITION_1 = Claim(
     id="ibayashi.prop1",
     title="lim (eta/B) ln E[tau_hat] of the proximal system",
     lhs=sp.Symbol("lim eps^2 ln E tau_hat"), rhs=Delta_L,
@@ -118,10 +117,10 @@ PROPOSITION_1 = register(Claim(
     clock=CLOCK, interpretation=NOISE,
     units={sp.Symbol("lim eps^2 ln E tau_hat"): UNIT_NOISE["time"],
            Delta_L: UNIT_NOISE["loss"]}, relations={"derived_from": ("ibayashi.lemma3", "ibayashi.thm1")},
-))
+)
 
 # ------------------------------------------------------------------------------ Lemma 4, Theorem 2, Table 1, Theorem 4
-THEOREM_2_CENTRE = register(Claim(
+THEOREM_2_CENTRE = Claim(
     id="ibayashi.thm2",
     title="lim (eta/B) ln E[tau] of continuous SGD (the centre of Theorem 2's interval; D = {L < Delta_L})",
     lhs=sp.Symbol("lim eps^2 ln E tau"), rhs=2 * lam_max ** sp.Rational(-1, 2) * Delta_L, relation="~",
@@ -131,8 +130,8 @@ THEOREM_2_CENTRE = register(Claim(
     units={sp.Symbol("lim eps^2 ln E tau"): HESSIAN_NOISE["time"], lam_max: HESSIAN_NOISE["curvature"],
            Delta_L: HESSIAN_NOISE["loss"]},
     relations={"derived_from": ("ibayashi.lemma4", "ibayashi.thm1")},
-))
-LEMMA_4_AT_KAPPA_1 = register(Claim(
+)
+LEMMA_4_AT_KAPPA_1 = Claim(
     id="ibayashi.lemma4",
     title="Lemma 4 at kappa = 1 (H = lambda I): the bound A lambda_min^(1/2)(kappa^(1/2) - 1) vanishes, so V_0 = "
           "lambda^(-1/2) V_hat_0",
@@ -144,10 +143,10 @@ LEMMA_4_AT_KAPPA_1 = register(Claim(
     # Definition 4's action with its C^(-1/2) weight: (grad L)^2 C^(-1/2) dt = [theta]^-2 [theta] [theta]^2
     other_readings=(Reading("with V_0 in the unit of Definition 4's action (weight C^(-1/2): a length here) rather "
                             "than that of eps^2 (Lemma 1)", "gradient_flow", {sp.Symbol("V_0"): LENGTH}),),
-))
+)
 #: Theorem 4 in 1-D, its two terms as the two sides (1/2 V'^2 c^(1/2) = L' V'): the check solves the full equation
 V_prime = sp.Symbol("dV/dtheta", real=True)
-HJ_003 = register(Claim(
+HJ_003 = Claim(
     id="ibayashi.thm4",
     title="Hamilton-Jacobi equation of the quasi-potential: 1/2 grad V^T C^(1/2) grad V - grad L^T grad V = 0",
     lhs=c_scalar ** sp.Rational(1, 2) * V_prime**2 / 2, rhs=grad_scalar * V_prime,
@@ -155,8 +154,8 @@ HJ_003 = register(Claim(
     clock=CLOCK, interpretation=NOISE,
     # V has the unit of eps^2 (a time, general C), so dV/dtheta is time / length
     units={c_scalar: GENERAL["covariance"], V_prime: TIME / LENGTH, grad_scalar: LOSS_UNIT / LENGTH},
-))
-THEOREM_1 = register(Claim(
+)
+THEOREM_1 = Claim(
     id="ibayashi.thm1",
     title="fundamental theorem: lim (eta/B) ln E[tau] = V_0 = min over the boundary of V",
     lhs=sp.Symbol("lim eps^2 ln E tau"), rhs=sp.Symbol("V_0"),
@@ -167,7 +166,7 @@ THEOREM_1 = register(Claim(
     other_readings=(Reading("with V_0 built from Definition 4's action (weight C^(-1/2): (length/time)^2 (time/length) "
                             "time, a length) rather than in the unit of eps^2 (Lemma 1)", "gradient_flow",
                             {sp.Symbol("V_0"): LENGTH}),),
-))
+)
 
 
 def hamilton_jacobi(V: sp.Expr, weight: sp.Matrix, hessian=HESSIAN) -> sp.Expr:
@@ -220,14 +219,14 @@ def level_set_exit_exponent(covariance: sp.Matrix, hessian=HESSIAN, level=Delta_
 
 
 # ------------------------------------------------------------------------------ Lemma 5 / Theorem 3 (discrete SGD)
-LEMMA_5 = register(Claim(
+LEMMA_5 = Claim(
     id="ibayashi.lemma5",
     title="discretisation error of the exit time: E[nu] - E[tau] = O(eta^(1/2)) (power of the step)",
     lhs=sp.Symbol("power of eta in E nu - E tau"), rhs=sp.Rational(1, 2), relation="~",
     sources=(Source(SEED_003, "sec. 4.2, Lemma 5 (after Gobet & Menozzi 2010, Thm 17); used by Theorem 3"),),
     regime="Gaussian perturbation, the noise scale held fixed while the step eta -> 0", clock=CLOCK,
     interpretation=NOISE, units={sp.Symbol("power of eta in E nu - E tau"): DIMENSIONLESS},
-))
+)
 
 
 def one_dimensional_quadratic(curvature, covariance, noise_square, half_width) -> Model:
@@ -240,7 +239,7 @@ def one_dimensional_quadratic(curvature, covariance, noise_square, half_width) -
 
 # ------------------------------------------------------------------------------ Table 1 (Xie et al. 2020) and sec. 5
 lam_bar = sp.Symbol("lambda_bar", positive=True)
-TABLE_1_XIE = register(Claim(
+TABLE_1_XIE = Claim(
     id="ibayashi.table1_xie",
     title="Table 1, Xie et al. 2020: exit time exp((B/eta) Delta_L / lambda_bar), lambda_bar in [lambda_min, lambda_max]",
     lhs=sp.Symbol("lim eps^2 ln E tau (order)"), rhs=Delta_L / lam_bar, relation="~",
@@ -248,9 +247,9 @@ TABLE_1_XIE = register(Claim(
     clock=CLOCK, interpretation=NOISE,
     units={sp.Symbol("lim eps^2 ln E tau (order)"): HESSIAN_NOISE["time"], Delta_L: HESSIAN_NOISE["loss"],
            lam_bar: HESSIAN_NOISE["curvature"]}, relations={"compare_with": ("ibayashi.thm2",)},
-))
+)
 sharpness_a, depth_b = sp.symbols("a b", positive=True)
-SEC5_SHARPNESS_DEPTH = register(Claim(
+SEC5_SHARPNESS_DEPTH = Claim(
     id="ibayashi.sec5",
     title="exit-time exponent under L -> b L(sqrt(a) theta) at fixed D = {L < Delta_L}: SGD noise (C = H) follows "
           "Theorem 3, 2 (a b lambda_max)^(-1/2) b Delta_L; the proximal system (C = I) follows Prop. 1",
@@ -260,9 +259,9 @@ SEC5_SHARPNESS_DEPTH = register(Claim(
     units={sp.Symbol("V_0(a, b)"): HESSIAN_NOISE["time"], sharpness_a: DIMENSIONLESS, depth_b: DIMENSIONLESS,
            lam_max: HESSIAN_NOISE["curvature"], Delta_L: HESSIAN_NOISE["loss"]},
     relations={"derived_from": ("ibayashi.thm2",)},
-))
+)
 
-THEOREM_3 = register(Claim(
+THEOREM_3 = Claim(
     id="ibayashi.thm3",
     title="lim (eta/B) ln E[nu] of discrete SGD (eq. 2): the same interval as Theorem 2",
     lhs=sp.Symbol("lim eps^2 ln E nu"), rhs=2 * lam_max ** sp.Rational(-1, 2) * Delta_L, relation="~",
@@ -271,7 +270,7 @@ THEOREM_3 = register(Claim(
            Delta_L: HESSIAN_NOISE["loss"]},
     clock=CLOCK, interpretation="discrete updates on the clock k eta", relations={"derived_from": ("ibayashi.thm2",
                                                                                                   "ibayashi.lemma5")},
-))
+)
 
 
 def one_dimensional_quasi_potential(drift: sp.Expr, diffusion_squared: sp.Expr, variable: sp.Symbol, start, end):
@@ -279,7 +278,7 @@ def one_dimensional_quasi_potential(drift: sp.Expr, diffusion_squared: sp.Expr, 
     a V'^2 / 2 + b V' = 0 with V' = -2 b / a); exact for state-dependent a (Freidlin & Wentzell sec. 4.3)."""
     return sp.integrate(sp.simplify(-2 * drift / diffusion_squared), (variable, start, end))
 
-DEFINITION_5 = register(Claim(
+DEFINITION_5 = Claim(
     id="ibayashi.def5",
     title="quasi-potential (Definition 5, with Definition 4's action) of the quadratic minimum with C = H",
     lhs=sp.Symbol("V(theta)"), rhs=(THETA.T * HESSIAN.applyfunc(sp.sqrt) * THETA)[0, 0],
@@ -289,15 +288,15 @@ DEFINITION_5 = register(Claim(
     regime="Assumptions 1-2", clock=CLOCK, interpretation=NOISE, relations={"compare_with": ("ibayashi.def4",)},
     units={sp.Symbol("V(theta)"): HESSIAN_NOISE["time"], theta1: LENGTH, theta2: LENGTH,
            lam_max: HESSIAN_NOISE["curvature"], lam_min: HESSIAN_NOISE["curvature"]},
-))
-TABLE_1_JASTRZEBSKI = register(Claim(
+)
+TABLE_1_JASTRZEBSKI = Claim(
     id="ibayashi.table1_jastrzebski",
     title="Table 1, Jastrzebski et al. 2017: exit time exp((B/eta) Delta_L + d), isotropic noise",
     lhs=sp.Symbol("lim eps^2 ln E tau (order)"), rhs=Delta_L, relation="~",
     sources=(Source(SEED_003, "sec. 6, Table 1 (Jastrzebski et al. [2017] row)"),), regime="orders; C = I",
     clock=CLOCK, interpretation=NOISE,
     units={sp.Symbol("lim eps^2 ln E tau (order)"): UNIT_NOISE["time"], Delta_L: UNIT_NOISE["loss"]},
-))
+)
 
 
 # ------------------------------------------------------------------------------ derived replacements (corrections)
@@ -350,11 +349,11 @@ def _derived(locator: str, note: str) -> Source:
 def _replacement(claim_id: str, corrects: tuple, original: Claim, title: str, rhs, locator: str, note: str,
                  derivation: Derivation, lhs=None, relation: str = "=", **kwargs) -> Claim:
     """Register a derived replacement of `corrects`, in 003's convention and its original's units and regime."""
-    return register(Claim(
+    return Claim(
         id=claim_id, title=title, lhs=original.lhs if lhs is None else lhs, rhs=rhs, relation=relation,
         sources=(_derived(locator, note),), regime=original.regime, units=dict(original.units), clock=CLOCK,
         interpretation=kwargs.pop("interpretation", original.interpretation), convention=CONVENTION_003,
-        derivation=derivation, relations={"corrects": corrects}, **kwargs))
+        derivation=derivation, relations={"corrects": corrects}, **kwargs)
 
 
 STEEPNESS_DERIVED = _replacement(

@@ -17,8 +17,8 @@ from .claim import Claim, Source
 from .derivation import Derivation
 from .domain import Interval
 from .model import AlphaStable, Model
-from .registry import register
 from .units import DIMENSIONLESS, LENGTH, TIME, Reading, convention
+from .sources import SEED_000, SEED_001
 
 alpha = sp.Symbol("alpha", positive=True)
 eps = sp.Symbol("epsilon", positive=True)
@@ -32,7 +32,6 @@ x_ = sp.Symbol("x", real=True)
 y = sp.Symbol("y", positive=True)
 u = sp.Symbol("u", positive=True)
 
-SEED_000 = "000_6ac092e84b589a62.txt"
 IMKELLER_2006 = Source(None, "Theorem 1 (first exit law) and its corollaries",
                        paper="Imkeller & Pavlyukevich, Stoch. Proc. Appl. 116 (2006) 611-642",
                        note=f"ref. [24] of {SEED_000}")
@@ -49,7 +48,7 @@ CONVENTION_000 = convention(
     SEED_000, "sec. 1 eq. 1 (eps = eta^((alpha-1)/alpha)); App. A.1 (t: train iteration); App. F eqs. 79-83",
     "iterations", "t counts SGD iterations and eps is a pure number; lengths rescale (w, d, the noise scale lambda_l, "
     "taken as a length so that eps lambda_l L of eq. 3 is a displacement), loss as length^2")
-convention("001_8289d68cf3bd5d68.txt", "sec. 1 eq. 1 (eps = eta^((alpha-1)/alpha)); sec. 3 eq. 3", "iterations",
+convention(SEED_001, "sec. 1 eq. 1 (eps = eta^((alpha-1)/alpha)); sec. 3 eq. 3", "iterations",
            CONVENTION_000.description + " (as in seed 000)")
 #: the classical exit law in its own SDE time: L_t scales as t^(1/alpha), so eps carries length time^(-1/alpha)
 CONVENTION_IMKELLER = convention(
@@ -97,7 +96,7 @@ def measure_constant() -> Derivation:
     return d
 
 
-MEASURE_CONSTANT = register(Claim(
+MEASURE_CONSTANT = Claim(
     id="levy.measure_constant",
     title="characteristic exponent of the papers' stable Lévy measure",
     lhs=sp.Symbol("C_alpha"), rhs=sp.pi / (sp.gamma(1 + alpha) * sp.sin(sp.pi * alpha / 2)),
@@ -108,7 +107,7 @@ MEASURE_CONSTANT = register(Claim(
     convention=CONVENTION_000,
     clock=CLOCK, interpretation=NOISE, derivation=measure_constant(),
     notes="L_t (papers) = (C_alpha t)^(1/alpha) X, X standard SaS with E exp(i w X) = exp(-|w|^alpha)",
-))
+)
 
 def measure_constant_near_2() -> Derivation:
     """(2 - alpha) C_alpha as alpha -> 2-, from levy.measure_constant's derived C_alpha."""
@@ -118,7 +117,7 @@ def measure_constant_near_2() -> Derivation:
     return d
 
 
-MEASURE_CONSTANT_NEAR_2 = register(Claim(
+MEASURE_CONSTANT_NEAR_2 = Claim(
     id="levy.measure_constant_alpha_to_2",
     title="the papers' stable noise blows up as alpha -> 2: (2 - alpha) C_alpha -> 1",
     lhs=sp.Limit((2 - alpha) * sp.Symbol("C_alpha"), alpha, 2, "-"), rhs=sp.Integer(1),
@@ -129,9 +128,9 @@ MEASURE_CONSTANT_NEAR_2 = register(Claim(
     units={alpha: DIMENSIONLESS, sp.Symbol("C_alpha"): DIMENSIONLESS}, convention=CONVENTION_000,
     notes="with nu(dy) = |y|^(-1-alpha) dy, E exp(i w L_t) ~ exp(-t |w|^alpha / (2 - alpha)): a Gaussian limit "
           "needs the noise rescaled by (2 - alpha)^(1/alpha)",
-))
+)
 
-STABLE_TAIL = register(Claim(
+STABLE_TAIL = Claim(
     id="levy.stable_tail",
     title="tail of the stable law at time 1: P(|L_1| > x) ~ nu(|y| > x)",
     lhs=sp.Symbol("P(|L_1|>x)"), rhs=sp.powsimp(2 * nu_tail(sp.Symbol("x", positive=True))),
@@ -143,7 +142,7 @@ STABLE_TAIL = register(Claim(
     # L_1 is the process after one unit of time of the normalised measure: a pure number in seed 000's convention
     units={alpha: DIMENSIONLESS, sp.Symbol("x", positive=True): DIMENSIONLESS,
            sp.Symbol("P(|L_1|>x)"): DIMENSIONLESS}, convention=CONVENTION_000,
-))
+)
 
 
 # ------------------------------------------------------------------------------ 1-D exit law
@@ -154,7 +153,7 @@ PHI = (-d_minus) ** (-alpha) + d_plus ** (-alpha)
 #: nu(y: eps y outside (d-, d+)): the rate of the jumps that leave the domain from near the minimum
 EXIT_RATE = nu_tail(d_plus / eps) + nu_tail(-d_minus / eps)
 
-IMKELLER_MEAN_EXIT = register(Claim(
+IMKELLER_MEAN_EXIT = Claim(
     id="imkeller.mean_exit_time",
     title="1-D first exit of dX = -U'(X) dt + eps dL from (d-, d+): mean exit time",
     lhs=sp.Symbol("E[sigma]"), rhs=alpha / (eps**alpha * PHI), relation="~",
@@ -167,18 +166,18 @@ IMKELLER_MEAN_EXIT = register(Claim(
     clock=CLOCK, interpretation=NOISE,
     notes="1/E[sigma] = nu(y: eps y outside (d-, d+)) = eps^alpha Phi / alpha: the rate of jumps that reach "
           "outside; polynomial in eps and independent of the depth of U",
-))
+)
 
-IMKELLER_EXIT_UPPER = register(Claim(
+IMKELLER_EXIT_UPPER = Claim(
     id="imkeller.exit_probability_upper",
     title="1-D first exit: probability of leaving through d+",
     lhs=sp.Symbol("P(X_sigma >= d+)"), rhs=d_plus ** (-alpha) / PHI, relation="~",
     sources=(IMKELLER_2006,), regime=IMKELLER_MEAN_EXIT.regime, conditions=(alpha < 2,), clock=CLOCK,
     interpretation=NOISE, convention=CONVENTION_IMKELLER,
     units={alpha: DIMENSIONLESS, d_minus: LENGTH, d_plus: LENGTH, sp.Symbol("P(X_sigma >= d+)"): DIMENSIONLESS},
-))
+)
 
-IMKELLER_SURVIVAL = register(Claim(
+IMKELLER_SURVIVAL = Claim(
     id="imkeller.exit_time_law",
     title="1-D first exit: the exit time is asymptotically exponential",
     lhs=sp.Symbol("P(sigma > u)"), rhs=sp.exp(-u * eps**alpha * PHI / alpha), relation="~",
@@ -186,7 +185,7 @@ IMKELLER_SURVIVAL = register(Claim(
     interpretation=NOISE, convention=CONVENTION_IMKELLER,
     units={alpha: DIMENSIONLESS, d_minus: LENGTH, d_plus: LENGTH, eps: LENGTH * TIME ** (-1 / alpha), u: TIME,
            sp.Symbol("P(sigma > u)"): DIMENSIONLESS},
-))
+)
 
 
 def ornstein_uhlenbeck_exit_model(a, curvature=1, lower=-1, upper=sp.Rational(3, 2)) -> Model:
@@ -200,7 +199,7 @@ def ornstein_uhlenbeck_exit_model(a, curvature=1, lower=-1, upper=sp.Rational(3,
 eps_bar = s_t ** ((alpha - 1) / alpha) * eps   # seed 000 after eq. 9 and in Lemma 3.3
 O_STATED = eps ** -rho * s_t ** (-rho * (alpha - 1) / alpha)
 
-JUMP_INTENSITY = register(Claim(
+JUMP_INTENSITY = Claim(
     id="battash.eq12",
     title="jump intensity of the large-jump process",
     lhs=sp.Symbol("beta_l(t)"), rhs=2 / alpha * s_t ** (rho * (alpha - 1)) * eps ** (rho * alpha),
@@ -213,7 +212,7 @@ JUMP_INTENSITY = register(Claim(
     # is consistent; the other reading is a remark, not the verdict
     other_readings=(Reading("with eps a noise scale in length time^(-1/alpha) and a free time unit", "free",
                             {eps: LENGTH * TIME ** (-1 / alpha)}),),
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -225,26 +224,26 @@ def jump_intensity() -> Derivation:
     return d
 
 
-MEAN_JUMP_GAP = register(Claim(
+MEAN_JUMP_GAP = Claim(
     id="battash.eq15",
     title="mean time between large jumps",
     lhs=sp.Symbol("E[S_k^l]"), rhs=alpha / 2 * eps_bar ** (-rho * alpha),
     sources=(Source(SEED_000, "sec. 4, eq. 15"),), regime="rho in (0, 1)", conditions=CONDITIONS, clock=CLOCK,
     interpretation=NOISE, relations={"corollary_of": ("battash.eq12",)},
     units=UNITS_000,
-))
+)
 
-MEAN_JUMP_GAP_001 = register(Claim(
+MEAN_JUMP_GAP_001 = Claim(
     id="battash.eq15_001",
     title="mean time between large jumps (review version)",
     lhs=sp.Symbol("E[S_k^l]"), rhs=alpha / 2 * s_t ** (-rho * alpha) * eps ** (-rho * alpha),
-    sources=(Source("001_8289d68cf3bd5d68.txt", "sec. 4, eq. 15"),), regime="rho in (0, 1)", conditions=CONDITIONS,
+    sources=(Source(SEED_001, "sec. 4, eq. 15"),), regime="rho in (0, 1)", conditions=CONDITIONS,
     clock=CLOCK, interpretation=NOISE, relations={"corollary_of": ("battash.eq12",), "compare_with": ("battash.eq15",)},
     units=UNITS_000,
-))
+)
 
 m_stated = lam * eps**alpha / alpha
-FIRST_JUMP_EXIT = register(Claim(
+FIRST_JUMP_EXIT = Claim(
     id="battash.eq13",
     title="probability that the first large jump leaves [d-, d+]",
     lhs=sp.Symbol("P(first jump exits)"),
@@ -254,7 +253,7 @@ FIRST_JUMP_EXIT = register(Claim(
     regime="the exit thresholds lie beyond the large-jump cutoff: d+/(eps_bar lambda) > O, -d-/(eps_bar lambda) > O",
     conditions=CONDITIONS, clock=CLOCK, interpretation=NOISE, relations={"derived_from": ("battash.eq12",)},
     units=UNITS_000,
-))
+)
 
 
 @lru_cache(maxsize=1)

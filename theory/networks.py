@@ -6,16 +6,14 @@ from __future__ import annotations
 import sympy as sp
 
 from .claim import Claim, Source
-from .registry import register
 from .units import DIMENSIONLESS, LENGTH, LOSS, TIME
+from .sources import SEED_000, SEED_001, SEED_002
 
 #: empirical claims compare like with like (two fit statistics, two accuracies, two noise amplitudes): both sides carry
 #: one unit, and these declarations hold in any clock (a rate times a time, a probability, a count)
 
-SEED_000 = "000_6ac092e84b589a62.txt"
-SEED_001 = "001_8289d68cf3bd5d68.txt"
 
-SGN_FIT = register(Claim(
+SGN_FIT = Claim(
     id="battash.sgn_fit",
     title="stochastic gradient noise is fitted better by SaS (per-parameter alpha) than by a Gaussian",
     lhs=sp.Symbol("SSE(SaS)"), rhs=sp.Symbol("SSE(Gauss)"), relation="<=",
@@ -23,9 +21,9 @@ SGN_FIT = register(Claim(
              Source(SEED_001, "sec. 5, Tables 1-3 (SSE and Chi2)")),
     regime="at a trained minimum, per parameter, over many mini-batches (000 A.2)", clock="iterations",
     interpretation="empirical", units={sp.Symbol("SSE(SaS)"): DIMENSIONLESS, sp.Symbol("SSE(Gauss)"): DIMENSIONLESS},
-))
+)
 
-ESCAPE_VS_LEARNING_RATE = register(Claim(
+ESCAPE_VS_LEARNING_RATE = Claim(
     id="battash.escape_vs_lr",
     title="the mean escape time of SGD from a trained minimum against the learning rate follows the Lévy form "
           "(polynomial in eta) better than the Kramers form of Xie et al. [63] (exponential in 1/eta)",
@@ -36,9 +34,9 @@ ESCAPE_VS_LEARNING_RATE = register(Claim(
            "100 seeds per learning rate, both forms with the same number of free parameters",
     clock="iterations", interpretation="empirical",
     units={sp.Symbol("chi2(Levy form)"): DIMENSIONLESS, sp.Symbol("chi2(Kramers form)"): DIMENSIONLESS},
-))
+)
 
-ESCAPE_SURVIVAL_EXPONENTIAL = register(Claim(
+ESCAPE_SURVIVAL_EXPONENTIAL = Claim(
     id="battash.escape_survival",
     title="the probability of escaping after u iterations decays exponentially in u (Thm 4.5 as gamma -> 1, "
           "Cor 4.6: P(sigma > u) = C exp(-m Phi u))",
@@ -48,7 +46,7 @@ ESCAPE_SURVIVAL_EXPONENTIAL = register(Claim(
     interpretation="empirical", relations={"compare_with": ("battash.cor4_6",)},
     units={sp.Symbol("P(sigma > u)"): DIMENSIONLESS, sp.Symbol("C"): DIMENSIONLESS, sp.Symbol("lambda"): TIME**-1,
            sp.Symbol("u"): TIME},
-))
+)
 
 
 def escape_time_forms() -> dict:
@@ -76,8 +74,7 @@ def escape_time_forms() -> dict:
         "power law (002 Thm 6)": (power_law, (c, mu), "002 Thm 6, eq. 11"),
     }
 
-SEED_002 = "002_0bd15634cbfb0ce4.txt"
-COVARIANCE_QUADRATIC = register(Claim(
+COVARIANCE_QUADRATIC = Claim(
     id="meng.sec5_1",
     title="the trace of the SGD noise covariance near a minimum is well approximated by a quadratic in the distance",
     lhs=sp.Symbol("Tr Sigma(w* + s)"), rhs=sp.Symbol("a") + sp.Symbol("c") * sp.Symbol("s") ** 2, relation="~",
@@ -86,9 +83,9 @@ COVARIANCE_QUADRATIC = register(Claim(
     # 002's units (power_law.CONVENTION_002): a trace of the gradient covariance is a squared gradient
     units={sp.Symbol("Tr Sigma(w* + s)"): (LOSS / LENGTH) ** 2, sp.Symbol("a"): (LOSS / LENGTH) ** 2,
            sp.Symbol("c"): (LOSS / LENGTH**2) ** 2, sp.Symbol("s"): LENGTH},
-))
+)
 
-PLSGD_LARGE_BATCH = register(Claim(
+PLSGD_LARGE_BATCH = Claim(
     id="meng.sec5_3",
     title="with a large batch, PL-SGD (eq. 13) reaches higher test accuracy and a lower generalisation gap than SGD; "
           "SGLD (eq. 14, state-independent noise) does not improve the test accuracy of SGD",
@@ -101,9 +98,9 @@ PLSGD_LARGE_BATCH = register(Claim(
     notes="three parts: Delta test accuracy > 0 and Delta gap (train - test accuracy) < 0 for PL-SGD against SGD; "
           "SGLD's test accuracy is at most comparable with SGD's. The paper tuned on test accuracy; the check tunes "
           "on a validation split.",
-))
+)
 
-LR_DECAY_BATCH_INCREASE = register(Claim(
+LR_DECAY_BATCH_INCREASE = Claim(
     id="battash.lr_decay_batch_increase",
     title="LR decay and the equivalent batch-size increase reach the same accuracy, both better than neither",
     lhs=sp.Symbol("acc(LRdecay)"), rhs=sp.Symbol("acc(batch increase)"), relation="~",
@@ -114,9 +111,9 @@ LR_DECAY_BATCH_INCREASE = register(Claim(
     clock="epochs", interpretation="empirical",
     units={sp.Symbol("acc(LRdecay)"): DIMENSIONLESS, sp.Symbol("acc(batch increase)"): DIMENSIONLESS},
     notes="and acc(LRdecay) > acc(neither), acc(batch increase) > acc(neither)",
-))
+)
 
-LR_DECAY_NOISE = register(Claim(
+LR_DECAY_NOISE = Claim(
     id="battash.lr_decay_noise",
     title="after the learning-rate decay the stochastic gradient noise of a parameter has a lower amplitude and less "
           "variance",
@@ -130,4 +127,4 @@ LR_DECAY_NOISE = register(Claim(
            sp.Symbol("amplitude(SGN without decay)"): LOSS / LENGTH},
     notes="Fig. 4's caption says 'stochastic gradient noise'; the text's 'LRdecay decreases the step size and the "
           "noise amplitude' concerns the update noise lr * SGN, which drops with the lr by construction",
-))
+)

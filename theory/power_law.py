@@ -25,11 +25,9 @@ from .derivation import DeferredDerivation, Derivation
 from .domain import Ball, Interval
 from .errors import ParameterError
 from .model import Model
-from .registry import register
 from .units import CURVATURE, DIMENSIONLESS, LENGTH, LOSS, TIME, convention
+from .sources import SEED_002, SEED_004
 
-SEED_002 = "002_0bd15634cbfb0ce4.txt"
-SEED_004 = "004_f9c6c18a0b16f13c.txt"
 ITO = "Itô: dw = -h w dt + sqrt(eta (sigma + rho w^2)) dB (as both papers write the SDE)"
 KINETIC = ("Smoluchowski form dp/dt = d(h w p) + d(phi dp), phi = eta D / 2 (002 eqs. 18-19): the Hänggi-Klimontovich "
            "interpretation of the same SDE, not Itô")
@@ -93,30 +91,30 @@ def kinetic_stationary_density(drift: sp.Expr, diffusion_squared: sp.Expr) -> De
 
 
 # ------------------------------------------------------------------------------ stationary densities
-STATIONARY_002 = register(Claim(
+STATIONARY_002 = Claim(
     id="meng.stationary_density",
     title="stationary density of the power-law dynamic (power-law kappa-distribution)",
     lhs=sp.Symbol("p(w)"), rhs=(1 + (h / (eta * sigma)) * kappa_002 * w**2) ** (-1 / kappa_002) / Z,
     sources=(Source(SEED_002, "sec. 3.2, after Prop. 2 (beta_j = h_j/(eta sigma_j), kappa_j = eta rho_j/h_j)"),),
     regime="decoupled coordinates, w* = 0", units={**UNITS, **DENSITY_UNITS}, clock=CLOCK, interpretation=ITO,
     model=POWER_LAW, relations={"compare_with": ("chen.thm1_ii",)},
-))
-STATIONARY_004 = register(Claim(
+)
+STATIONARY_004 = Claim(
     id="chen.thm1_ii",
     title="stationary density of the decoupled power-law dynamic",
     lhs=sp.Symbol("p(w)"), rhs=(1 + rho / sigma * w**2) ** kappa_004 / Z,
     sources=(Source(SEED_004, "sec. 3, Theorem 1 (ii), eq. 3.2 (and eq. 3.6)"),),
     regime="decoupled case 2.16, w* = 0", units={**UNITS, **DENSITY_UNITS}, clock=CLOCK, interpretation=ITO,
     model=POWER_LAW,
-))
-GAUSSIAN_LIMIT_002 = register(Claim(
+)
+GAUSSIAN_LIMIT_002 = Claim(
     id="meng.gaussian_limit",
     title="as kappa -> 0 the stationary density tends to the Gaussian exp(-beta w^2)",
     lhs=sp.Symbol("p(w)"), rhs=sp.exp(-h / (eta * sigma) * w**2) / Z,
     sources=(Source(SEED_002, "sec. 3.2, after Prop. 2"),), regime="kappa_j = eta rho_j / h_j -> 0 (rho -> 0)",
     units={**UNITS, **DENSITY_UNITS}, clock=CLOCK, interpretation=ITO,
     relations={"limit_of": ("meng.stationary_density",)},
-))
+)
 
 
 def normalisable_exponent(exponent: float) -> float:
@@ -145,15 +143,15 @@ def stationary_moment_order_limit() -> Derivation:
 
 
 # ------------------------------------------------------------------------------ 004 Remark 1
-REMARK1_VARIANCE = register(Claim(
+REMARK1_VARIANCE = Claim(
     id="chen.remark1_variance",
     title="the variance of p_s is infinite when kappa >= this threshold",
     lhs=sp.Symbol("kappa threshold"), rhs=-sp.Rational(1, 2),
     sources=(Source(SEED_004, "sec. 3, Remark 1 (i)"),), regime="p_s ∝ (1 + rho x^2/sigma)^kappa",
     units={sp.Symbol("kappa threshold"): DIMENSIONLESS}, clock=CLOCK, interpretation=ITO,
-))
+)
 kappa_symbol = sp.Symbol("kappa", negative=True)
-REMARK1_DRIFT = register(Claim(
+REMARK1_DRIFT = Claim(
     id="chen.remark1_drift",
     title="drift that the complete recipe gives for the density (1 + rho z^2/sigma)^kappa",
     lhs=sp.Symbol("f(z)"), rhs=2 * (1 + kappa_symbol) * eta * rho * w,
@@ -161,7 +159,7 @@ REMARK1_DRIFT = register(Claim(
     # f is a drift (a velocity, [w]/[t]); kappa an exponent
     regime="d = 1", units={**UNITS, sp.Symbol("f(z)"): LENGTH / TIME, kappa_symbol: DIMENSIONLESS}, clock=CLOCK,
     interpretation=ITO,
-))
+)
 
 
 def complete_recipe_drift() -> Derivation:
@@ -180,7 +178,7 @@ k_ = sp.Symbol("k", positive=True, integer=True)
 #: 004 proof of Thm 1 (i), eq. 3.3, one coordinate: a_k = -k h_max + k(2k-1) g_min H_min with Sigma_g = sigma,
 #: Sigma_H = rho/sigma (C(v) = Sigma_g (1 + v^T Sigma_H v) = sigma + rho v^2), so g_min H_min = rho. A proof line, not
 #: Thm 1 (i) itself (chen.thm1_i): the theorem can hold with a wrong a_k
-MOMENT_RATE_004 = register(Claim(
+MOMENT_RATE_004 = Claim(
     id="chen.eq3_3",
     title="growth rate a_k of the 2k-th moment in the proof of Thm 1 (i) (m_2k' >= a_k m_2k + b_k m_{2k-2})",
     lhs=sp.Symbol("a_k"), rhs=-k_ * h + k_ * (2 * k_ - 1) * rho,
@@ -189,11 +187,11 @@ MOMENT_RATE_004 = register(Claim(
     # a_k is a rate (1/time); k counts
     regime="decoupled, one coordinate", units={**UNITS, sp.Symbol("a_k"): TIME**-1, k_: DIMENSIONLESS}, clock=CLOCK,
     interpretation=ITO, model=POWER_LAW, relations={"compare_with": ("chen.thm1_i",)},
-))
+)
 #: 004 Thm 1 (i): some finite order m >= 2 above which every moment explodes as t -> oo (the stationary law has no
 #: sub-Gaussian tail). Stated as the existence of m: lhs is that order, which the theorem says is finite and >= 2
 EXPLOSION_ORDER = sp.Symbol("m (moments of order > m explode as t -> oo)", positive=True)
-MOMENT_EXPLOSION_004 = register(Claim(
+MOMENT_EXPLOSION_004 = Claim(
     id="chen.thm1_i",
     title="the moments of the power-law dynamic of order greater than some finite m >= 2 explode as t -> oo",
     lhs=EXPLOSION_ORDER, rhs=sp.Integer(2), relation=">=",
@@ -201,7 +199,7 @@ MOMENT_EXPLOSION_004 = register(Claim(
     regime="a finite m exists (rho > 0); checked on one decoupled coordinate (2.16)",
     units={EXPLOSION_ORDER: DIMENSIONLESS}, clock=CLOCK, interpretation=ITO, model=POWER_LAW,
     relations={"compare_with": ("chen.eq3_3",)},
-))
+)
 
 
 @lru_cache(maxsize=1)
@@ -235,7 +233,7 @@ def second_moment() -> Derivation:
 
 #: the level eq. 6.9 relaxes to (its t -> oo value)
 EQ_6_9_LEVEL = eta * rho / (2 * h - eta * rho)
-EQ_6_9 = register(Claim(
+EQ_6_9 = Claim(
     id="chen.eq6_9",
     title="bound on the second moment of the 1-D power-law dynamic",
     lhs=sp.Symbol("E v_t^2"),
@@ -243,7 +241,7 @@ EQ_6_9 = register(Claim(
     relation="<=", sources=(Source(SEED_004, "sec. 6, proof of Lemma 1, eq. 6.9; used by Lemma 2"),),
     regime="2h > eta rho", units={**UNITS, w0: LENGTH, sp.Symbol("E v_t^2"): LENGTH**2}, clock=CLOCK,
     interpretation=ITO, model=POWER_LAW,
-))
+)
 
 # ------------------------------------------------------------------------------ 002 Prop. 2 and Thm 4
 beta_fn = sp.beta
@@ -252,16 +250,16 @@ K_j = h / (2 * eta * sigma * gamma_j)
 c_j = 1 / (h * (2 - kappa_002))
 Z_t = (-sp.exp(-t / c_j) / K_j + 1 / K_j) ** (1 / (2 - kappa_002))
 beta_t = gamma_j / Z_t**2
-PROP_2_DENSITY = register(Claim(
+PROP_2_DENSITY = Claim(
     id="meng.prop2",
     title="time-dependent density of the power-law dynamic started at w* (w0 = w* = 0)",
     lhs=sp.Symbol("p(w, t)"), rhs=(1 + beta_t * kappa_002 * w**2) ** (-1 / kappa_002) / Z_t,
     sources=(Source(SEED_002, "sec. 3.2, Proposition 2, eq. 8; appendix Prop. 8, eq. 17"),),
     regime="decoupled, started at w*", units={**UNITS, sp.Symbol("p(w, t)"): LENGTH**-1}, clock=CLOCK,
     interpretation=KINETIC, model=POWER_LAW,
-))
+)
 #: the proof of Thm 9: E w_t^2 = B(3/2, 1/kappa - 3/2) / (Z (beta kappa)^(3/2)) with Prop. 2's Z(t), beta(t)
-THM_9_MOMENT = register(Claim(
+THM_9_MOMENT = Claim(
     id="meng.thm9_moment",
     title="second moment from Prop. 2's density (proof of Thm 4/9)",
     lhs=sp.Symbol("E w_t^2"),
@@ -270,17 +268,17 @@ THM_9_MOMENT = register(Claim(
     sources=(Source(SEED_002, "appendix 7.2, proof of Theorem 9"),), regime="kappa < 2/3, started at w*",
     units={**UNITS, sp.Symbol("E w_t^2"): LENGTH**2}, clock=CLOCK, interpretation=KINETIC,
     conditions=(kappa_002 < sp.Rational(2, 3),),
-))
-THM_4_ORDER = register(Claim(
+)
+THM_4_ORDER = Claim(
     id="meng.thm4",
     title="power of t in E (w_t - w*)^2 = O((eta sigma t)^(2/(2-kappa)))",
     lhs=sp.Symbol("d log E w_t^2 / d log t"), rhs=2 / (2 - kappa_002),
     sources=(Source(SEED_002, "sec. 4.1, Theorem 4; appendix Theorem 9"),), regime="small t, kappa < 2/3",
     units={**UNITS, sp.Symbol("d log E w_t^2 / d log t"): DIMENSIONLESS}, clock=CLOCK, interpretation=ITO,
     relations={"derived_from": ("meng.prop2",)},
-))
+)
 epsilon_radius = sp.Symbol("epsilon", positive=True)
-THM_4_ESCAPE = register(Claim(
+THM_4_ESCAPE = Claim(
     id="meng.thm4_escaping_time",
     title="epsilon-escaping time (E w_t^2 = epsilon^2), one coordinate",
     lhs=sp.Symbol("t_epsilon"), rhs=epsilon_radius ** (2 - kappa_002) / (eta * sigma),
@@ -290,7 +288,7 @@ THM_4_ESCAPE = register(Claim(
     units={**UNITS, epsilon_radius: LENGTH, sp.Symbol("t_epsilon"): TIME},
     clock=CLOCK,
     interpretation=ITO,
-))
+)
 
 
 def real_root_small_epsilon(roots) -> sp.Expr:
@@ -322,7 +320,7 @@ Delta_L = sp.Symbol("Delta_L", positive=True)
 #: eq. 10: D = mu l + sigma is a squared gradient, so mu l is too: mu = [sigma]/[L] = 1/time
 OMEGA_UNITS = {sp.Symbol("tau"): TIME, H_a: CURVATURE, H_b: CURVATURE, Delta_L: LOSS, eta: TIME,
                sigma: SQUARED_GRADIENT, mu: TIME**-1}
-THM_6 = register(Claim(
+THM_6 = Claim(
     id="meng.thm6",
     title="Omega-escaping time of the 1-D power-law dynamic (barrier form, eq. 10)",
     lhs=sp.Symbol("tau"),
@@ -330,7 +328,7 @@ THM_6 = register(Claim(
     relation="~", sources=(Source(SEED_002, "sec. 4.2, Theorem 6, eq. 11"),),
     regime="low temperature eta sigma << Delta L; quadratic near a and b", clock=CLOCK, interpretation=KINETIC,
     units=OMEGA_UNITS,
-))
+)
 #: the proof of Thm 6: the product of its two Beta-function integrals (kappa = eta mu / 2, L(a) = 0)
 _kappa6 = eta * mu / 2
 THM_6_PROOF_PRODUCT = (4 / (eta * sigma) * (1 + mu / sigma * Delta_L) ** (-sp.Rational(1, 2) + 1 / _kappa6)
@@ -366,21 +364,21 @@ def thm6_ito_time() -> sp.Expr:
     return time_to_saddle().result
 
 
-LANGEVIN_002 = register(Claim(
+LANGEVIN_002 = Claim(
     id="meng.langevin_limit",
     title="mu -> 0: the Omega-escaping time tends to Kramers' time of the Langevin dynamic",
     lhs=sp.Symbol("tau"), rhs=2 * sp.pi / sp.sqrt(H_a * H_b) * sp.exp(Delta_L / (eta * sigma)), relation="~",
     sources=(Source(SEED_002, "sec. 4.2, comparison after Thm 6 (and Table 1, Langevin row, [14])"),),
     regime="mu -> 0", units=OMEGA_UNITS, clock=CLOCK, interpretation=ITO, relations={"limit_of": ("meng.thm6",)},
-))
-TABLE_1_LANGEVIN_EPSILON = register(Claim(
+)
+TABLE_1_LANGEVIN_EPSILON = Claim(
     id="meng.table1_langevin",
     title="Table 1, Langevin row: epsilon-escaping time O(epsilon^2 / Tr Sigma) (one coordinate: Sigma = eta sigma)",
     lhs=sp.Symbol("t_epsilon"), rhs=epsilon_radius**2 / (eta * sigma), relation="~",
     sources=(Source(SEED_002, "sec. 4, Table 1 (Langevin dynamic [38], epsilon-escaping time)"),),
     regime="constant diffusion eta sigma, started at the minimum, small epsilon",
     units={**UNITS, epsilon_radius: LENGTH, sp.Symbol("t_epsilon"): TIME}, clock=CLOCK, interpretation=ITO,
-))
+)
 #: Table 1's Sigma is Thm 4's Sigma = diag(eta sigma_j) (the table's epsilon column is Thm 4's bound, and its Langevin
 #: row exp(Delta L / Sigma) is the text's exp(Delta L / (eta sigma)) after Thm 6), so eta mu Delta_L / Sigma =
 #: mu Delta_L / sigma. Read as sigma alone (the caption's "state-independent part in the covariance of stochastic
@@ -388,7 +386,7 @@ TABLE_1_LANGEVIN_EPSILON = register(Claim(
 SIGMA_TABLE_1 = eta * sigma
 #: O(.): the order's constant carries the time, so the left-hand side is tau in its units
 TAU_ORDER = sp.Symbol("tau / C_O")
-TABLE_1 = register(Claim(
+TABLE_1 = Claim(
     id="meng.table1",
     title="Table 1, power-law row: Omega-escaping time O(1 + (eta mu Delta_L / Sigma)^(1/(eta mu) - 1/2))",
     lhs=TAU_ORDER, rhs=1 + (eta * mu * Delta_L / SIGMA_TABLE_1) ** (1 / (eta * mu) - sp.Rational(1, 2)), relation="~",
@@ -396,9 +394,9 @@ TABLE_1 = register(Claim(
                               "as in Thm 4)"),),
     regime="orders only: tau / C_O, C_O the constant of O(.) (a time)", clock=CLOCK, interpretation=KINETIC,
     units={**OMEGA_UNITS, TAU_ORDER: DIMENSIONLESS}, relations={"compare_with": ("meng.thm6",)},
-))
+)
 h_be = sp.Symbol("h_be", negative=True)       # the negative eigenvalue of H_b
-THM_10_ONE_DIM = register(Claim(
+THM_10_ONE_DIM = Claim(
     id="meng.thm10",
     title="high-dimensional Omega-escaping time, at d = 1 (det H_b = h_be)",
     lhs=sp.Symbol("tau"),
@@ -407,7 +405,7 @@ THM_10_ONE_DIM = register(Claim(
     relation="~", sources=(Source(SEED_002, "appendix 7.2, Theorem 10, eq. 22"),), regime="as Thm 6",
     units={**OMEGA_UNITS, h_be: CURVATURE}, clock=CLOCK, interpretation=KINETIC,
     relations={"compare_with": ("meng.thm6",)},
-))
+)
 
 
 def barrier_model(depth, sigma_value, mu_value, eta_value) -> Model:
@@ -430,7 +428,7 @@ def omega_escaping_limit_mu_to_0() -> Derivation:
 PHI_52 = 2 - sp.Symbol("kappa", real=True) * sp.log(1 + rho / sigma * w**2)
 a_end, b_end, x_start = sp.symbols("a b x", real=True)
 y_, z_ = sp.symbols("y z", real=True)
-GENERATOR_A1 = register(Claim(
+GENERATOR_A1 = Claim(
     id="chen.generator_A1",
     title="generator of the 1-D power-law diffusion used for the exit time (5.4)",
     lhs=sp.Symbol("A_1 f"), rhs=-h * w * sp.Derivative(sp.Function("f")(w), w)
@@ -438,8 +436,8 @@ GENERATOR_A1 = register(Claim(
     sources=(Source(SEED_004, "sec. 5, proof of Theorem 3, after eq. 5.4"),), clock=CLOCK, interpretation=ITO,
     # f is a test function (a pure number here); A_1 f is then a rate
     units={**UNITS, sp.Function("f"): DIMENSIONLESS, sp.Symbol("A_1 f"): TIME**-1}, model=POWER_LAW,
-))
-EQ_5_2 = register(Claim(
+)
+EQ_5_2 = Claim(
     id="chen.eq5_2",
     title="exact mean exit time of the 1-D power-law dynamic from [a, b]",
     lhs=sp.Symbol("E tau_x"),
@@ -450,8 +448,8 @@ EQ_5_2 = register(Claim(
     # y and z take the unit of their limits (lengths); phi's kappa is an exponent
     units={**UNITS, sp.Symbol("E tau_x"): TIME, a_end: LENGTH, b_end: LENGTH, x_start: LENGTH,
            sp.Symbol("kappa", real=True): DIMENSIONLESS},
-))
-THM_3 = register(Claim(
+)
+THM_3 = Claim(
     id="chen.thm3",
     title="lim eta log E tau_r (1-D): C inf over the boundary of -(h/rho) log(sigma + rho zeta^2)",
     lhs=sp.Symbol("lim eta log E tau"), rhs=sp.Symbol("C") * (-(h / rho) * sp.log(sigma + rho * radius**2)),
@@ -460,7 +458,7 @@ THM_3 = register(Claim(
     regime="eta -> 0, C 'a prefactor to be determined'", clock=CLOCK, interpretation=ITO, model=POWER_LAW,
     # eta ln E tau is a time as eta -> 0 (the prefactor's unit drops out); C a number
     units={**UNITS, sp.Symbol("lim eta log E tau"): TIME, sp.Symbol("C"): DIMENSIONLESS},
-))
+)
 
 def exit_exponent_limit() -> Derivation:
     """lim eta -> 0 of eta ln E tau from 0 to the boundary {-r, r}: minus eta times the log of the Itô stationary
@@ -474,29 +472,29 @@ def exit_exponent_limit() -> Derivation:
 
 
 # ------------------------------------------------------------------------------ 004 sec. 4: contraction
-THM_2_RATE = register(Claim(
+THM_2_RATE = Claim(
     id="chen.thm2",
     title="Wasserstein contraction rate d lambda - theta of two copies (d = 1: lambda = eta rho, theta = h)",
     lhs=sp.Symbol("rate of W_2"), rhs=eta * rho - h, relation=">=",
     sources=(Source(SEED_004, "sec. 4, Theorem 2 (i), eq. 4.3 with eqs. 4.1-4.2 evaluated for d = 1"),),
     regime="synchronous coupling", units={**UNITS, sp.Symbol("rate of W_2"): TIME**-1}, clock=CLOCK,
     interpretation=ITO, model=POWER_LAW,
-))
-REMARK_2_RATE = register(Claim(
+)
+REMARK_2_RATE = Claim(
     id="chen.remark2",
     title="decoupled case: E|x_t - y_t|^2 contracts at least at rate c_s = eta rho - h",
     lhs=sp.Symbol("rate of E r"), rhs=eta * rho - h, relation=">=",
     sources=(Source(SEED_004, "sec. 4, Remark 2"),), regime="decoupled, synchronous coupling", clock=CLOCK,
     units={**UNITS, sp.Symbol("rate of E r"): TIME**-1}, interpretation=ITO, model=POWER_LAW,
-))
-ERGODICITY_4_4 = register(Claim(
+)
+ERGODICITY_4_4 = Claim(
     id="chen.eq4_4",
     title="ergodicity condition eta < h_min / (d^2 g_max^2 H_sum) (d = 1: eta < h / rho)",
     lhs=sp.Symbol("eta_max"), rhs=h / rho, relation="<=",
     sources=(Source(SEED_004, "sec. 4, Theorem 2 (ii), eq. 4.4 (d = 1: g_max^2 = sigma, H_sum = rho/sigma)"),),
     regime="sufficient condition", units={**UNITS, sp.Symbol("eta_max"): TIME}, clock=CLOCK, interpretation=ITO,
     model=POWER_LAW,
-))
+)
 
 
 def coupling_rate() -> Derivation:
@@ -542,7 +540,7 @@ def thm2_constants(hessian, gradient_covariance, hessian_covariance, eta_value) 
 # ------------------------------------------------------------------------------ 004 sec. 6: continuous vs discrete
 epsilon_step, horizon = sp.symbols("epsilon T", positive=True)
 E_constant, c_constant, delta_ = sp.symbols("E_2 c delta", positive=True)
-THM_4_ERROR = register(Claim(
+THM_4_ERROR = Claim(
     id="chen.thm4",
     title="error term 4/(3 delta^2) E(eps) K/(c eps) of Thm 4 at a fixed horizon T = K eps, E(eps) = E_2 eps^2",
     lhs=sp.Symbol("error term"),
@@ -554,12 +552,12 @@ THM_4_ERROR = register(Claim(
     units={sp.Symbol("error term"): DIMENSIONLESS, delta_: LENGTH, E_constant: LENGTH**2 / TIME**2,
            epsilon_step: TIME, horizon: TIME, c_constant: TIME**-1},
     clock=CLOCK, interpretation=ITO, model=POWER_LAW,
-))
+)
 
 # ------------------------------------------------------------------------------ 002 Prop. 1 and its linear-regression example
 #: D_j is a covariance of the stochastic gradient: a squared gradient, as sigma_j = Var g_j(w*) (eq. 5)
 COVARIANCE_UNITS = {**UNITS, sp.Symbol("D_j(w)"): SQUARED_GRADIENT}
-PROP_1 = register(Claim(
+PROP_1 = Claim(
     id="meng.prop1",
     title="diagonal state-dependent gradient covariance D_j = sigma_j + rho_j (w_j - w_j*)^2",
     lhs=sp.Symbol("D_j(w)"), rhs=sigma + rho * w**2,
@@ -568,10 +566,10 @@ PROP_1 = register(Claim(
            "Cov(g_i(w*), g_j(w*)) = 0 (i != j), Cov(g_i(w*), h_j) = 0 for all i, j",
     units=COVARIANCE_UNITS, clock=CLOCK, interpretation=ITO,
     relations={"compare_with": ("meng.prop1_example",)},
-))
+)
 #: the example after Prop. 1: linear regression with inputs of zero covariance satisfies Prop. 1's hypotheses, with
 #: (1/b) H_tilde = (1/b) X_tilde^T X_tilde = diag(h_1, ..., h_d) per mini-batch, so D(w) takes Prop. 1's diagonal form
-PROP_1_EXAMPLE = register(Claim(
+PROP_1_EXAMPLE = Claim(
     id="meng.prop1_example",
     title="linear regression with uncorrelated inputs: the mini-batch gradient covariance is Prop. 1's diagonal "
           "D_j = sigma_j + rho_j (w_j - w_j*)^2",
@@ -582,7 +580,7 @@ PROP_1_EXAMPLE = register(Claim(
            "(w* - w' ~ 0); sigma_j = Var g_j(w*), rho_j = Var h_j per mini-batch of size b",
     units=COVARIANCE_UNITS, clock=CLOCK, interpretation="empirical covariance of mini-batch gradients",
     relations={"compare_with": ("meng.prop1",)},
-))
+)
 
 
 def kappa_constraint(kappa_value: float, upper: float, what: str) -> float:
@@ -594,7 +592,7 @@ def kappa_constraint(kappa_value: float, upper: float, what: str) -> float:
 
 # ------------------------------------------------------------------------------ 002 sec. 5.2: the four-basin experiment
 lambda_1 = sp.Symbol("lambda_1", nonnegative=True)
-FOUR_BASIN_CLAIM = register(Claim(
+FOUR_BASIN_CLAIM = Claim(
     id="meng.four_basin",
     title="2-D four-basin model: the escape success rate rises with lambda_1, and the power-law dynamic (eq. 12) "
           "mimics SGD's escape better than Langevin",
@@ -607,7 +605,7 @@ FOUR_BASIN_CLAIM = register(Claim(
     # eta lambda_1 |w - w*| xi_1 is a step in w, so lambda_1 is a rate (1/[eta]); a probability has no unit
     units={sp.Function("P_escape"): DIMENSIONLESS, lambda_1: TIME**-1},
     notes="empirical statement; P_escape(lambda_1) is the probability of leaving the basin within 500 steps",
-))
+)
 
 
 # ------------------------------------------------------------------------------ derived replacements (corrections)
@@ -782,10 +780,10 @@ def _replacement(claim_id: str, corrects: tuple, title: str, lhs, rhs, locator: 
                  convention_, relation: str = "=", regime: str = "", interpretation: str = ITO, relations=None,
                  **kwargs) -> Claim:
     """Register a derived replacement of `corrects` (its original's convention and units)."""
-    return register(Claim(
+    return Claim(
         id=claim_id, title=title, lhs=lhs, rhs=rhs, relation=relation, sources=(_derived(locator, note),),
         regime=regime, units=units, clock=CLOCK, interpretation=interpretation, convention=convention_,
-        derivation=DeferredDerivation(title, make), relations={"corrects": corrects, **(relations or {})}, **kwargs))
+        derivation=DeferredDerivation(title, make), relations={"corrects": corrects, **(relations or {})}, **kwargs)
 
 
 STATIONARY_DERIVED = _replacement(

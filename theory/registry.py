@@ -1,34 +1,42 @@
-"""The catalogue of Claims, by stable id (``kramers.mean_escape_time``, later ``battash.thm4_1``)."""
+"""The catalogue of Claims, by stable id (``kramers.mean_escape_time``, ``battash.thm4_1``, ...).
+
+Each family module states its claims as module-level data and imports nothing from here; the catalogue is built once,
+on first use, by collecting every Claim the family modules define (FAMILIES, in this order). A claim made at run time
+(a user's claim, a derived counterpart in a check) is not in the catalogue."""
 
 from __future__ import annotations
+
+import importlib
 
 from .claim import Claim
 from .errors import UnknownIdError
 
-_CLAIMS: dict[str, Claim] = {}
+#: the modules that state the papers' claims
+FAMILIES = ("levy", "battash", "kramers", "power_law", "large_deviations", "networks")
+
+_CATALOGUE: dict[str, Claim] = {}
 
 
-def register(claim: Claim) -> Claim:
-    if claim.id in _CLAIMS:
-        raise ValueError(f"claim id {claim.id!r} is registered twice")
-    _CLAIMS[claim.id] = claim
-    return claim
+def _catalogue() -> dict[str, Claim]:
+    if not _CATALOGUE:
+        for family in FAMILIES:
+            module = importlib.import_module(f"{__package__}.{family}")
+            for value in vars(module).values():
+                if isinstance(value, Claim):
+                    known = _CATALOGUE.setdefault(value.id, value)
+                    if known is not value:
+                        raise ValueError(f"claim id {value.id!r} is stated twice ({module.__name__})")
+    return _CATALOGUE
 
 
 def get_claim(claim_id: str) -> Claim:
-    _load_content()
+    claims = _catalogue()
     try:
-        return _CLAIMS[claim_id]
+        return claims[claim_id]
     except KeyError:
-        raise UnknownIdError("claim", claim_id, sorted(_CLAIMS)) from None
+        raise UnknownIdError("claim", claim_id, sorted(claims)) from None
 
 
 def all_claims() -> list[Claim]:
-    _load_content()
-    return [_CLAIMS[k] for k in sorted(_CLAIMS)]
-
-
-def _load_content() -> None:
-    # Content modules register their claims on import; importing here keeps `theory.registry`
-    # importable by the content modules themselves without a cycle.
-    from . import battash, kramers, large_deviations, levy, networks, power_law  # noqa: F401
+    claims = _catalogue()
+    return [claims[k] for k in sorted(claims)]

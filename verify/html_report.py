@@ -33,6 +33,7 @@ import sympy as sp
 
 from theory import get_claim
 from theory.claim import Claim
+from theory.sources import paper
 from theory.errors import UnknownIdError
 
 from .outcome import Outcome, Verdict
@@ -40,17 +41,6 @@ from .report import (BASIS_MEANINGS, VERDICT_MEANINGS, basis_label, claim_bases,
                      correction_entries, correction_status, decisive_outcome, format_value, outcomes_by_claim)
 from .runner import ONLY_CITED, Report
 
-#: the seed files and the papers they hold (../shared/seeds/INDEX.md), for the section headings
-SEED_PAPERS = {
-    "000_6ac092e84b589a62.txt": "Battash & Lindenbaum, \"Revisiting the Noise Model of Stochastic Gradient Descent\""
-                                " (conference version, with appendices)",
-    "001_8289d68cf3bd5d68.txt": "Battash & Lindenbaum, same paper, journal-review version",
-    "002_0bd15634cbfb0ce4.txt": "Meng, Gong, Chen, Ma, Liu, \"Dynamic of Stochastic Gradient Descent with "
-                                "State-Dependent Noise\"",
-    "003_363d0c39ed306341.txt": "Ibayashi & Imaizumi, \"Exponential Escape Efficiency of SGD from Sharp Minima in "
-                                "Non-Stationary Regime\"",
-    "004_f9c6c18a0b16f13c.txt": "Chen, Du, Ma, Meng, \"Power-law dynamic arising from machine learning\"",
-}
 
 _COLOURS = {"VERIFIED": "#1a7f37", "REFUTED": "#a0148c", "INCONCLUSIVE": "#9a6700", "ERROR": "#cf222e",
             # agreement with the paper's own proof only: a colour of its own (and a dashed outline, see _STYLE)
@@ -78,7 +68,8 @@ def paper_of(claim: Claim | None) -> tuple[str, str]:
         return "unregistered", "claims not in the registry"
     source = claim.sources[0]
     if source.seed:
-        return source.seed, f"{source.seed}: {SEED_PAPERS.get(source.seed, 'seed file')}"
+        known = paper(source.seed)
+        return source.seed, f"{source.seed}: {known if known else 'seed file'}"
     return source.paper or "other", source.paper or "other sources"
 
 
