@@ -1,5 +1,7 @@
-"""Checks of the scheduler theorems of seeds 000/001 (theory/battash.py): proofs recomputed, gamma -> 1
-limits against the stated corollaries, main text against appendix, 000 against 001."""
+"""Checks of the scheduler theorems of seeds 000/001 (theory/battash.py) that rest on the papers' own lines or on
+derivations from the jump law: proofs recomputed, gamma -> 1 limits against the stated corollaries, main text against
+appendix, 000 against 001 (as a table of verify.kinds.Identity rows); the exit-face and learning-rate simulations.
+The statements judged against the exit law of their own model and by simulation are in battash_model.py."""
 
 from __future__ import annotations
 
@@ -14,15 +16,17 @@ from theory import levy
 from theory.claim import Claim
 
 from ..check import Check, Context, Finding
+from ..kinds import Identity, identity_checks
 from ..methods import derived_claim, identity_finding
 from ..outcome import Basis, Verdict
 from ..suite import register_check
 
 SUITES = ("quick", "levy")
+PAPER, MODEL, MATHEMATICS = Basis.PAPER, Basis.MODEL, Basis.MATHEMATICS
 
 
-def _gamma_to_one(claim: Claim) -> tuple[sp.Expr, str]:
-    """lim gamma -> 1 of the claim's term: SymPy's limit, or the value where the term is continuous
+def gamma_to_one(claim: Claim) -> tuple[sp.Expr, str]:
+    """(lim gamma -> 1 of the claim's term, how it was taken): SymPy's limit, or the value where the term is continuous
     at gamma = 1 and SymPy's limit cannot handle the special function (the incomplete Gamma)."""
     try:
         return sp.simplify(sp.limit(claim.rhs, B.gamma, 1)), "sympy limit"
@@ -30,68 +34,116 @@ def _gamma_to_one(claim: Claim) -> tuple[sp.Expr, str]:
         return sp.simplify(claim.rhs.subs(B.gamma, 1)), "value at gamma = 1 (the term is continuous there)"
 
 
-def thm4_1(context: Context, params: dict) -> Finding:
-    """Recompute the last integral of the proof (eq. 27, the line before the last) and compare with Thm 4.1."""
-    derivation = B.power_exponential_integral(B.EQ27_INTEGRAND)
-    return identity_finding(B.THM_4_1, derived_claim(B.THM_4_1, derivation.result, derivation, "eq. 27 integrated"),
-                            "Thm 4.1 vs the integral of eq. 27 recomputed")
+def limit_of(theorem: Claim, definitions: dict | None = None):
+    """The derive function of a corollary: gamma -> 1 of its theorem, with the theorem's own definitions substituted."""
+    return lambda: sp.simplify(gamma_to_one(theorem)[0].subs(definitions or {}))
 
 
-def thm4_1_appendix(context: Context, params: dict) -> Finding:
-    derivation = B.power_exponential_integral(B.EQ27_INTEGRAND)
-    finding = identity_finding(B.THM_4_1_APPENDIX, derived_claim(B.THM_4_1_APPENDIX, derivation.result, derivation,
-                                                            "eq. 27 integrated"),
-                               "appendix B.1 result vs the integral of eq. 27 recomputed")
-    if finding.verdict is Verdict.REFUTED:
-        last_line = B.power_exponential_integral(B.EQ27_LAST_INTEGRAND).result
-        finding.evidence["the appendix's own last integrand integrates to its result"] = \
-            B.THM_4_1_APPENDIX.compare(derived_claim(B.THM_4_1_APPENDIX, last_line)).identical
-        finding.evidence["diagnosis"] = ("the last line of eq. 27 writes exp(-t^(1 + (gamma-1) rho (alpha_l-1)) m Phi); "
-                                         "the line above has s_t^(alpha_l-1) m Phi t = t^(1 + (gamma-1)(alpha_l-1)) m Phi "
-                                         "with s_t = t^(gamma-1): a spurious rho, which the main-text Theorem 4.1 "
-                                         "does not have")
-    return finding
+def limit_notes(theorem: Claim) -> dict:
+    return {"limit taken by": lambda _: gamma_to_one(theorem)[1]}
 
 
-def cor4_2(context: Context, params: dict) -> Finding:
-    limit, how = _gamma_to_one(B.THM_4_1)
+def integral(integrand, lower=sp.S.Zero):
+    return lambda: B.power_exponential_integral(integrand, lower=lower)
+
+
+def compares(claim: Claim, expression) -> bool:
+    """Whether the claim's right-hand side equals an expression (for evidence beside a comparison)."""
+    return claim.compare(derived_claim(claim, expression)).identical
+
+
+SPURIOUS_RHO = ("writes exp(-t^(1 + (gamma-1) rho (alpha_l-1)) m Phi) where the line above has s_t^(alpha_l-1) m Phi t "
+                "= t^(1 + (gamma-1)(alpha_l-1)) m Phi with s_t = t^(gamma-1): a spurious rho")
+
+IDENTITIES = [
+    # ---- statements against their own proofs (the paper's lines; agreement is consistency, not truth)
+    Identity(B.THM_4_1, integral(B.EQ27_INTEGRAND), "Thm 4.1 vs the integral of eq. 27 recomputed", PAPER, SUITES,
+             label="eq. 27 integrated", description="Thm 4.1 against its proof's integral, recomputed"),
+    Identity(B.THM_4_1_APPENDIX, integral(B.EQ27_INTEGRAND), "appendix B.1 result vs the integral of eq. 27 recomputed",
+             PAPER, SUITES, comparators=("battash.thm4_1",), label="eq. 27 integrated", notes_when="refuted",
+             notes={"the appendix's own last integrand integrates to its result": lambda _: compares(
+                        B.THM_4_1_APPENDIX, B.power_exponential_integral(B.EQ27_LAST_INTEGRAND).result),
+                    "diagnosis": "the last line of eq. 27 " + SPURIOUS_RHO + ", which the main-text Theorem 4.1 "
+                                 "does not have"},
+             description="appendix B.1's final expression against the recomputed integral (main text vs appendix)"),
     # at gamma = 1, s_t = 1: beta_l = beta_bar_l and m_bar_l as Thm 4.1 defines them
-    explicit = sp.simplify(limit.subs({B.beta_l: B.beta_bar, B.m_sym: B.m_bar}))
-    finding = identity_finding(B.COR_4_2, derived_claim(B.COR_4_2, explicit, None, "limit of Thm 4.1"),
-                               f"Cor 4.2 vs the gamma -> 1 limit of Thm 4.1 ({how})")
-    finding.evidence["limit before substituting beta_bar_l, m_bar_l"] = limit
-    return finding
-
-
-def thm4_5(context: Context, params: dict) -> Finding:
-    """Recompute the integral of appendix C.4 (from the line before eq. 68) and compare with Thm 4.5 and eq. 68."""
-    derivation = B.power_exponential_integral(B.EQ68_INTEGRAND, lower=B.u)
-    finding = identity_finding(B.THM_4_5, derived_claim(B.THM_4_5, derivation.result, derivation, "C.4 integrated"),
-                               "Thm 4.5 vs the integral of appendix C.4 recomputed")
-    finding.evidence["eq. 68 (appendix) equals the recomputed integral"] = B.EQ_68.compare(
-        derived_claim(B.EQ_68, derivation.result)).identical
-    return finding
-
-
-def eq68(context: Context, params: dict) -> Finding:
-    derivation = B.power_exponential_integral(B.EQ68_INTEGRAND, lower=B.u)
-    finding = identity_finding(B.EQ_68, derived_claim(B.EQ_68, derivation.result, derivation, "C.4 integrated"),
-                               "appendix eq. 68 vs the recomputed integral")
-    finding.evidence["diagnosis"] = ("eq. 68 writes the exponent 1 + (gamma-1) rho (alpha_l-1) where s_t^(alpha_l-1) t "
-                                     "gives 1 + (gamma-1)(alpha_l-1): the same spurious rho as eq. 27")
-    return finding
-
-
-def cor4_6(context: Context, params: dict) -> Finding:
-    limit, how = _gamma_to_one(B.THM_4_5)
-    return identity_finding(B.COR_4_6, derived_claim(B.COR_4_6, limit, None, "limit of Thm 4.5"),
-                            f"Cor 4.6 vs the gamma -> 1 limit of Thm 4.5 ({how})")
-
-
-def eq31(context: Context, params: dict) -> Finding:
-    limit, how = _gamma_to_one(B.THM_4_3)
-    return identity_finding(B.EQ_31, derived_claim(B.EQ_31, limit, None, "limit of Thm 4.3"),
-                            f"eq. 31 vs the gamma -> 1 limit of Thm 4.3 ({how})")
+    Identity(B.COR_4_2, limit_of(B.THM_4_1, {B.beta_l: B.beta_bar, B.m_sym: B.m_bar}),
+             "Cor 4.2 vs the gamma -> 1 limit of Thm 4.1", PAPER, SUITES, comparators=("battash.thm4_1",),
+             method="limit", label="limit of Thm 4.1", description="Cor 4.2 against gamma -> 1 of Thm 4.1",
+             notes={**limit_notes(B.THM_4_1),
+                    "limit before substituting beta_bar_l, m_bar_l": lambda _: gamma_to_one(B.THM_4_1)[0]}),
+    Identity(B.THM_4_5, integral(B.EQ68_INTEGRAND, B.u), "Thm 4.5 vs the integral of appendix C.4 recomputed", PAPER,
+             SUITES, label="C.4 integrated", description="Thm 4.5 against its proof's integral, recomputed",
+             notes={"eq. 68 (appendix) equals the recomputed integral": lambda evidence: compares(
+                 B.EQ_68, B.power_exponential_integral(B.EQ68_INTEGRAND, lower=B.u).result)}),
+    Identity(B.EQ_68, integral(B.EQ68_INTEGRAND, B.u), "appendix eq. 68 vs the recomputed integral", PAPER, SUITES,
+             comparators=("battash.thm4_5",), label="C.4 integrated",
+             notes={"diagnosis": "eq. 68 " + SPURIOUS_RHO + ", as in eq. 27"},
+             description="appendix C.4's final expression against the recomputed integral"),
+    Identity(B.COR_4_6, limit_of(B.THM_4_5), "Cor 4.6 vs the gamma -> 1 limit of Thm 4.5", PAPER, SUITES,
+             comparators=("battash.thm4_5",), method="limit", label="limit of Thm 4.5",
+             description="Cor 4.6 against gamma -> 1 of Thm 4.5", notes=limit_notes(B.THM_4_5)),
+    Identity(B.EQ_31, limit_of(B.THM_4_3), "eq. 31 vs the gamma -> 1 limit of Thm 4.3", PAPER, SUITES,
+             comparators=("battash.thm4_3",), method="limit", label="limit of Thm 4.3",
+             description="eq. 31 against gamma -> 1 of Thm 4.3", notes=limit_notes(B.THM_4_3)),
+    Identity(B.THM_C1_EXPONENT, lambda: B.EQ58_EXPONENT, "Thm C.1's power of gamma_p vs the proof's (eq. 58)", PAPER,
+             SUITES, label="as in the proof, eq. 58", description="Thm C.1's power of gamma_p against its proof"),
+    Identity(B.THM_C2, integral(B.EQ61_INTEGRAND), "Thm C.2 vs the last integral of its proof, recomputed", PAPER,
+             SUITES, label="eq. 61 integrated", description="Thm C.2 against its proof's integral, recomputed",
+             notes={"at gamma = 1: stated, recomputed": lambda evidence: [
+                 sp.simplify(B.THM_C2.rhs.subs(B.gamma, 1)),
+                 sp.simplify(B.power_exponential_integral(B.EQ61_INTEGRAND).result.subs(B.gamma, 1))]}),
+    Identity(B.THM_C3, lambda: sp.simplify(B.EQ63_STEP.doit()), "Thm C.3 vs the step integral of its proof", PAPER,
+             SUITES, description="Thm C.3 against the integral over one step of the multistep scheduler"),
+    Identity(B.EQ_30, integral(B.EQ30_INTEGRAND), "eq. 30 vs the integral of appendix B.2 recomputed", PAPER, SUITES,
+             label="B.2 integrated", description="appendix eq. 30 against its integral, recomputed",
+             notes={"eq. 30 equals the integral of its own last integrand": lambda _: compares(
+                        B.EQ_30, B.power_exponential_integral(B.EQ30_LAST_INTEGRAND).result),
+                    "diagnosis": "the last integrand of B.2 " + SPURIOUS_RHO + ", as in eqs. 27 and 68"}),
+    Identity(B.THM_4_3, integral(B.EQ30_INTEGRAND), "Thm 4.3 vs the integral of appendix B.2 recomputed", PAPER,
+             SUITES, id="battash.thm4_3_integral", label="B.2 integrated",
+             description="Thm 4.3 (main text) against the integral of appendix B.2, recomputed",
+             notes={"identical when alpha_i = alpha_l": lambda _: compares(
+                        B.THM_4_3.subs({B.alpha_i: B.alpha_l}),
+                        B.power_exponential_integral(B.EQ30_INTEGRAND).result.subs(B.alpha_i, B.alpha_l)),
+                    "diagnosis": "the numerator of C_l reads alpha_l - 1 + rho (2 alpha_l - alpha_nu - alpha_l) where "
+                                 "the integral gives alpha_i - 1 + rho (2 alpha_l - alpha_nu - alpha_i): the exit face "
+                                 "i and the jumping parameter l are conflated"}),
+    Identity(B.PROP_3_2_EXPONENT, B.small_jump_deviation_exponent,
+             "Prop. 3.2's exponent vs its proof with the second moment recomputed", PAPER, SUITES,
+             description="Prop. 3.2's rate against its proof with the small-jump moments recomputed",
+             notes={"diagnosis": "eq. 34 uses the first-moment expression (eps_bar^-rho(1-alpha) - 1)/(1-alpha) for "
+                                 "E[xi^2] and eps_bar^-2 for eps_bar^2; eq. 35 treats the Exp(beta) horizon, whose "
+                                 "mean 1/beta grows as eps_bar^(-rho alpha), as a constant"}),
+    Identity(B.EQ_17_001, B.learning_rate_powers, "eq. 17's power of eta vs Cor 4.2 rewritten in eta", PAPER, SUITES,
+             label="Cor 4.2 with eps = eta^((alpha-1)/alpha)",
+             description="001 eq. 17's powers of eta against Cor 4.2 rewritten in eta",
+             notes={"small-jump terms: stated power": B.EQ_17_SMALL_JUMP_POWER,
+                    "small-jump terms: derived power": lambda _: B.learning_rate_powers().steps[-1].expression}),
+    # ---- pure mathematics
+    Identity(B.EQ_58_INTEGRAL, lambda: sp.integrate(B.t * sp.exp(-B.C_lnup * B.t), (B.t, B.T_p, B.T_p1)),
+             "eq. 58's integral recomputed", MATHEMATICS, SUITES, id="battash.eq58_integral"),
+    # ---- against derivations from the jump law of the model (Lévy measure, linearised small-jump dynamic)
+    Identity(levy.MEAN_JUMP_GAP_001, lambda: 1 / levy.jump_intensity().result,
+             "001 eq. 15 vs 1 / beta, beta the Lévy measure beyond the cutoff", MODEL, SUITES,
+             comparators=("battash.eq12",), replacement=levy.MEAN_JUMP_GAP.id),
+    Identity(B.COR_4_4, B.exit_face_ratio, "Cor 4.4 vs the ratio of the exit-causing jump rates", MODEL, SUITES,
+             replacement=B.EXIT_FACE_RATIO.id,
+             notes={"diagnosis": "Cor 4.4 compares per-jump probabilities m_bar/beta; the exit is decided by the first "
+                                 "exit-causing jump among all parameters, i.e. by the rates m_bar d^-alpha, which "
+                                 "removes the (1 - rho) from the exponent and adds alpha_j / alpha_l"}),
+    Identity(B.EQ_40, B.mean_of_x, "eq. 40 vs the mean of the linearised small-jump dynamic (eq. 39 averaged agrees)",
+             MODEL, SUITES, description="appendix B.4 eq. 40: E[X_t] of the linearised small-jump dynamic"),
+    Identity(B.EQ_41, B.mean_of_small_jumps, "eq. 41 vs the mean of a symmetric compensated small-jump process",
+             MODEL, SUITES, replacement=B.SMALL_JUMP_MEAN_DERIVED.id,
+             description="appendix B.4 eq. 41: the mean of the symmetric small-jump process",
+             notes={"what eq. 41 computes instead": lambda _: B.mean_of_small_jumps().steps[-1].expression}),
+    Identity(B.EQ_20, B.eps_power_of_exit_ratio, "eq. 20's power of eps vs the derived exit-face ratio", MODEL,
+             SUITES, notes={"Cor 4.4's power of eps (same paper)": lambda _: sp.factor(sp.simplify(
+                                B.eps * sp.diff(sp.log(B.COR_4_4.rhs), B.eps))),
+                            "note": "eq. 20 contradicts Cor 4.4, from which it is said to follow, unless rho = 0"}),
+]
+identity_checks(IDENTITIES)
 
 
 def thm4_3_face(context: Context, params: dict) -> Finding:
@@ -112,49 +164,47 @@ def thm4_3_face(context: Context, params: dict) -> Finding:
     return finding
 
 
-def eq15_001(context: Context, params: dict) -> Finding:
-    return identity_finding(levy.MEAN_JUMP_GAP_001, derived_claim(levy.MEAN_JUMP_GAP_001, 1 / levy.jump_intensity().result),
-                            "001 eq. 15 vs 1 / beta, beta the Lévy measure beyond the cutoff",
-                            replacement=levy.MEAN_JUMP_GAP.id)
+register_check(Check("battash.thm4_3_face", ("battash.thm4_3",), "symbolic",
+                     "Thm 4.3's exit-face factor against the jump law", thm4_3_face, suites=SUITES, basis=PAPER))
 
 
-for check in (
-    Check("battash.thm4_1", ("battash.thm4_1",), "symbolic", "Thm 4.1 against its proof's integral, recomputed",
-          thm4_1, suites=SUITES, basis=Basis.PAPER),
-    Check("battash.thm4_1_appendix", ("battash.thm4_1_appendix", "battash.thm4_1"), "symbolic",
-          "appendix B.1's final expression against the recomputed integral (main text vs appendix)", thm4_1_appendix,
-          suites=SUITES, basis=Basis.PAPER),
-    Check("battash.cor4_2", ("battash.cor4_2", "battash.thm4_1"), "limit", "Cor 4.2 against gamma -> 1 of Thm 4.1",
-          cor4_2, suites=SUITES, basis=Basis.PAPER),
-    Check("battash.thm4_5", ("battash.thm4_5",), "symbolic", "Thm 4.5 against its proof's integral, recomputed",
-          thm4_5, suites=SUITES, basis=Basis.PAPER),
-    Check("battash.eq68", ("battash.eq68", "battash.thm4_5"), "symbolic",
-          "appendix C.4's final expression against the recomputed integral", eq68, suites=SUITES,
-          basis=Basis.PAPER),
-    Check("battash.cor4_6", ("battash.cor4_6", "battash.thm4_5"), "limit", "Cor 4.6 against gamma -> 1 of Thm 4.5",
-          cor4_6, suites=SUITES, basis=Basis.PAPER),
-    Check("battash.eq31", ("battash.eq31", "battash.thm4_3"), "limit", "eq. 31 against gamma -> 1 of Thm 4.3", eq31,
-          suites=SUITES, basis=Basis.PAPER),
-    Check("battash.thm4_3_face", ("battash.thm4_3",), "symbolic", "Thm 4.3's exit-face factor against the jump law",
-          thm4_3_face, suites=SUITES, basis=Basis.PAPER),
-    Check("battash.eq15_001", ("battash.eq15_001", "battash.eq12"), "symbolic",
-          "review version's eq. 15 against 1 / beta, beta the Lévy measure beyond the cutoff", eq15_001,
-          suites=SUITES, basis=Basis.MODEL),
-):
-    register_check(check)
+def lemma3_1(context: Context, params: dict) -> Finding:
+    """On the quadratic U = mu w^2 / 2 (mu-strongly convex, the extreme case) the flow is solved exactly and
+    the lemma must hold, with equality."""
+    y = sp.Function("Y")
+    solution = sp.dsolve(sp.Eq(y(B.t).diff(B.t), -B.mu * y(B.t)), y(B.t), ics={y(0): B.w0}).rhs
+    exact = sp.simplify(solution**2)
+    stated = B.LEMMA_3_1.rhs.subs(sp.Symbol("U_tilde", positive=True), B.mu * B.w0**2 / 2)
+    gap = sp.simplify(stated - exact)
+    evidence = {"exact |Y_t|^2": exact, "stated bound": stated, "bound - exact": gap,
+                "note": "appendix B.6, eq. 54 writes 2 zeta(t)/mu e^(-2 mu t); with zeta(t) -> 0 this would be "
+                        "a different (tighter, false) bound: the statement needs zeta(0) = U_tilde"}
+    if gap == 0:
+        return Finding(Verdict.VERIFIED, "holds with equality on the quadratic (the extreme mu-strongly convex case)",
+                       evidence)
+    return Finding(Verdict.REFUTED, f"bound - exact = {gap}", evidence)
 
 
+def eq14(context: Context, params: dict) -> Finding:
+    """For U = h w^2 / 2 the relaxation integral is computed exactly; T_R / |ln eps_bar| must stay bounded
+    as eps_bar -> 0 (its limit is the constant C_1 can be)."""
+    h, y, d_plus = sp.Symbol("h", positive=True), sp.Symbol("y", positive=True), sp.Symbol("d_plus", positive=True)
+    relaxation = sp.integrate(1 / (h * y), (y, B.eps_bar_sym ** B.zeta, d_plus))
+    ratio_limit = sp.limit(relaxation / -sp.log(B.eps_bar_sym), B.eps_bar_sym, 0, "+")
+    evidence = {"T_R (quadratic U)": sp.simplify(relaxation), "lim T_R / |ln eps_bar|": ratio_limit}
+    if ratio_limit.is_finite:
+        return Finding(Verdict.VERIFIED, f"T_R / |ln eps_bar| -> {ratio_limit}: O(|ln eps_bar|) as stated", evidence)
+    return Finding(Verdict.REFUTED, "T_R grows faster than |ln eps_bar|", evidence)
+
+
+register_check(Check("battash.lemma3_1", ("battash.lemma3_1",), "symbolic", "Lemma 3.1 on the exactly solvable quadratic",
+                     lemma3_1, suites=SUITES, basis=MODEL))
+register_check(Check("battash.eq14", ("battash.eq14",), "limit", "relaxation time is O(|ln eps_bar|)", eq14,
+                     suites=SUITES, basis=MODEL))
+
+
+# ------------------------------------------------------------------------------ exit faces by simulation
 _FACE_RATIO_CORRECTION = {"claim": B.EXIT_FACE_RATIO.id, "text": str(B.EXIT_FACE_RATIO.rhs)}
-
-
-def cor4_4(context: Context, params: dict) -> Finding:
-    derivation = B.exit_face_ratio()
-    finding = identity_finding(B.COR_4_4, derived_claim(B.COR_4_4, derivation.result, derivation),
-                               "Cor 4.4 vs the ratio of the exit-causing jump rates", replacement=B.EXIT_FACE_RATIO.id)
-    finding.evidence["diagnosis"] = ("Cor 4.4 compares per-jump probabilities m_bar/beta; the exit is decided by the "
-                                     "first exit-causing jump among all parameters, i.e. by the rates m_bar d^-alpha, "
-                                     "which removes the (1 - rho) from the exponent and adds alpha_j / alpha_l")
-    return finding
 
 
 @lru_cache(maxsize=8)
@@ -212,9 +262,6 @@ def cor4_4_mc(context: Context, params: dict) -> Finding:
     return Finding(Verdict.INCONCLUSIVE, "the simulated ratio is compatible with some rho in Cor 4.4", evidence)
 
 
-register_check(Check("battash.cor4_4", ("battash.cor4_4",), "symbolic",
-                     "Cor 4.4 against the ratio of exit-causing jump rates", cor4_4, suites=SUITES,
-                     basis=Basis.MODEL))
 BOX = {"alphas": [1.2, 1.6], "epsilon": 0.1, "curvature": 4, "half_width": 1.0, "n_paths": 40_000, "dt": 0.01,
        "max_time": 1e4, "false_alarm": 1e-4, "rhos": [0.05, 0.25, 0.5, 0.75, 0.95]}
 register_check(Check("battash.cor4_4_mc", ("battash.cor4_4",), "montecarlo",
@@ -222,107 +269,6 @@ register_check(Check("battash.cor4_4_mc", ("battash.cor4_4",), "montecarlo",
                      # quick: the size of the other gamma = 1 checks (battash_model.SCHEDULES), so they share one run
                      params={**BOX, "asymptotic_tolerance": 0.1}, suite_params={"quick": {"n_paths": 20_000}},
                      suites=SUITES, seed=21))
-
-
-def eq40(context: Context, params: dict) -> Finding:
-    derivation = B.mean_of_x()
-    return identity_finding(B.EQ_40, derived_claim(B.EQ_40, derivation.result, derivation),
-                            "eq. 40 vs the mean of the linearised small-jump dynamic (eq. 39 averaged agrees)")
-
-
-def eq41(context: Context, params: dict) -> Finding:
-    derivation = B.mean_of_small_jumps()
-    finding = identity_finding(B.EQ_41, derived_claim(B.EQ_41, derivation.result, derivation),
-                               "eq. 41 vs the mean of a symmetric compensated small-jump process",
-                               replacement=B.SMALL_JUMP_MEAN_DERIVED.id)
-    finding.evidence["what eq. 41 computes instead"] = derivation.steps[-1].expression
-    return finding
-
-
-register_check(Check("battash.eq40", ("battash.eq40",), "symbolic", "appendix B.4 eq. 40: E[X_t] of the linearised small-jump dynamic",
-                     eq40, suites=SUITES, basis=Basis.MODEL))
-register_check(Check("battash.eq41", ("battash.eq41",), "symbolic",
-                     "appendix B.4 eq. 41: the mean of the symmetric small-jump process", eq41, suites=SUITES,
-                     basis=Basis.MODEL))
-
-
-def thmC1_exponent(context: Context, params: dict) -> Finding:
-    proof = derived_claim(B.THM_C1_EXPONENT, B.EQ58_EXPONENT, None, "as in the proof, eq. 58")
-    return identity_finding(B.THM_C1_EXPONENT, proof, "Thm C.1's power of gamma_p vs the proof's")
-
-
-def eq58(context: Context, params: dict) -> Finding:
-    computed = sp.integrate(B.t * sp.exp(-B.C_lnup * B.t), (B.t, B.T_p, B.T_p1))
-    return identity_finding(B.EQ_58_INTEGRAL, derived_claim(B.EQ_58_INTEGRAL, computed), "eq. 58's integral recomputed")
-
-
-def thmC2(context: Context, params: dict) -> Finding:
-    derivation = B.power_exponential_integral(B.EQ61_INTEGRAND)
-    finding = identity_finding(B.THM_C2, derived_claim(B.THM_C2, derivation.result, derivation, "eq. 61 integrated"),
-                               "Thm C.2 vs the last integral of its proof, recomputed")
-    at_one = sp.simplify(B.THM_C2.rhs.subs(B.gamma, 1)), sp.simplify(derivation.result.subs(B.gamma, 1))
-    finding.evidence["at gamma = 1: stated, recomputed"] = list(at_one)
-    return finding
-
-
-def lemma3_1(context: Context, params: dict) -> Finding:
-    """On the quadratic U = mu w^2 / 2 (mu-strongly convex, the extreme case) the flow is solved exactly and
-    the lemma must hold, with equality."""
-    y = sp.Function("Y")
-    solution = sp.dsolve(sp.Eq(y(B.t).diff(B.t), -B.mu * y(B.t)), y(B.t), ics={y(0): B.w0}).rhs
-    exact = sp.simplify(solution**2)
-    stated = B.LEMMA_3_1.rhs.subs(sp.Symbol("U_tilde", positive=True), B.mu * B.w0**2 / 2)
-    gap = sp.simplify(stated - exact)
-    evidence = {"exact |Y_t|^2": exact, "stated bound": stated, "bound - exact": gap,
-                "note": "appendix B.6, eq. 54 writes 2 zeta(t)/mu e^(-2 mu t); with zeta(t) -> 0 this would be "
-                        "a different (tighter, false) bound: the statement needs zeta(0) = U_tilde"}
-    if gap == 0:
-        return Finding(Verdict.VERIFIED, "holds with equality on the quadratic (the extreme mu-strongly convex case)",
-                       evidence)
-    return Finding(Verdict.REFUTED, f"bound - exact = {gap}", evidence)
-
-
-def eq14(context: Context, params: dict) -> Finding:
-    """For U = h w^2 / 2 the relaxation integral is computed exactly; T_R / |ln eps_bar| must stay bounded
-    as eps_bar -> 0 (its limit is the constant C_1 can be)."""
-    h, y, d_plus = sp.Symbol("h", positive=True), sp.Symbol("y", positive=True), sp.Symbol("d_plus", positive=True)
-    relaxation = sp.integrate(1 / (h * y), (y, B.eps_bar_sym ** B.zeta, d_plus))
-    ratio_limit = sp.limit(relaxation / -sp.log(B.eps_bar_sym), B.eps_bar_sym, 0, "+")
-    evidence = {"T_R (quadratic U)": sp.simplify(relaxation), "lim T_R / |ln eps_bar|": ratio_limit}
-    if ratio_limit.is_finite:
-        return Finding(Verdict.VERIFIED, f"T_R / |ln eps_bar| -> {ratio_limit}: O(|ln eps_bar|) as stated", evidence)
-    return Finding(Verdict.REFUTED, "T_R grows faster than |ln eps_bar|", evidence)
-
-
-for check in (
-    Check("battash.thmC1_exponent", ("battash.thmC1_exponent",), "symbolic",
-          "Thm C.1's power of gamma_p against its proof", thmC1_exponent, suites=SUITES,
-          basis=Basis.PAPER),
-    Check("battash.eq58_integral", ("battash.eq58_integral",), "symbolic", "eq. 58's integral recomputed", eq58,
-          suites=SUITES, basis=Basis.MATHEMATICS),
-    Check("battash.thmC2", ("battash.thmC2",), "symbolic", "Thm C.2 against its proof's integral, recomputed", thmC2,
-          suites=SUITES, basis=Basis.PAPER),
-    Check("battash.lemma3_1", ("battash.lemma3_1",), "symbolic", "Lemma 3.1 on the exactly solvable quadratic",
-          lemma3_1, suites=SUITES, basis=Basis.MODEL),
-    Check("battash.eq14", ("battash.eq14",), "limit", "relaxation time is O(|ln eps_bar|)", eq14, suites=SUITES,
-          basis=Basis.MODEL),
-):
-    register_check(check)
-
-
-def prop3_2(context: Context, params: dict) -> Finding:
-    derivation = B.small_jump_deviation_exponent()
-    finding = identity_finding(B.PROP_3_2_EXPONENT, derived_claim(B.PROP_3_2_EXPONENT, derivation.result, derivation),
-                               "Prop. 3.2's exponent vs its proof with the second moment recomputed")
-    finding.evidence["diagnosis"] = ("eq. 34 uses the first-moment expression (eps_bar^-rho(1-alpha) - 1)/(1-alpha) for "
-                                     "E[xi^2] and eps_bar^-2 for eps_bar^2; eq. 35 treats the Exp(beta) horizon, whose "
-                                     "mean 1/beta grows as eps_bar^(-rho alpha), as a constant")
-    return finding
-
-
-register_check(Check("battash.prop3_2", ("battash.prop3_2",), "symbolic",
-                     "Prop. 3.2's rate against its proof with the small-jump moments recomputed", prop3_2, suites=SUITES,
-                     basis=Basis.PAPER))
 
 
 def escape_axis_ackley(context: Context, params: dict) -> Finding:
@@ -401,63 +347,7 @@ register_check(Check("battash.escape_axis_ackley", ("battash.cor4_4",), "monteca
                      suites=("levy",), seed=31, plot=plot_escape_axis))
 
 
-def thmC3(context: Context, params: dict) -> Finding:
-    computed = sp.simplify(B.EQ63_STEP.doit())
-    return identity_finding(B.THM_C3, derived_claim(B.THM_C3, computed), "Thm C.3 vs the step integral of its proof")
-
-
-register_check(Check("battash.thmC3", ("battash.thmC3",), "symbolic",
-                     "Thm C.3 against the integral over one step of the multistep scheduler", thmC3, suites=SUITES,
-                     basis=Basis.PAPER))
-
-
-# ------------------------------------------------------------------------------ eq. 30, Thm 4.3's integral, eq. 20
-def eq30(context: Context, params: dict) -> Finding:
-    derivation = B.power_exponential_integral(B.EQ30_INTEGRAND)
-    finding = identity_finding(B.EQ_30, derived_claim(B.EQ_30, derivation.result, derivation, "B.2 integrated"),
-                               "eq. 30 vs the integral of appendix B.2 recomputed")
-    own = B.power_exponential_integral(B.EQ30_LAST_INTEGRAND).result
-    finding.evidence["eq. 30 equals the integral of its own last integrand"] = \
-        B.EQ_30.compare(derived_claim(B.EQ_30, own)).identical
-    finding.evidence["diagnosis"] = ("the last integrand of B.2 writes exp(-t^(1 + (gamma-1) rho (alpha_l-1)) m Phi) "
-                                     "where the line above has s_t^(alpha_l-1) m Phi t: the spurious rho of eqs. 27, 68")
-    return finding
-
-
-def thm4_3_integral(context: Context, params: dict) -> Finding:
-    """Thm 4.3 (main text) against the same recomputed integral; its C_l has alpha_l where B.2 has alpha_i."""
-    derivation = B.power_exponential_integral(B.EQ30_INTEGRAND)
-    finding = identity_finding(B.THM_4_3, derived_claim(B.THM_4_3, derivation.result, derivation, "B.2 integrated"),
-                               "Thm 4.3 vs the integral of appendix B.2 recomputed")
-    at_same_alpha = derived_claim(B.THM_4_3, B.THM_4_3.rhs.subs(B.alpha_i, B.alpha_l), None, "alpha_i = alpha_l")
-    finding.evidence["identical when alpha_i = alpha_l"] = at_same_alpha.compare(
-        derived_claim(B.THM_4_3, derivation.result.subs(B.alpha_i, B.alpha_l))).identical
-    finding.evidence["diagnosis"] = ("the numerator of C_l reads alpha_l - 1 + rho (2 alpha_l - alpha_nu - alpha_l) "
-                                     "where the integral gives alpha_i - 1 + rho (2 alpha_l - alpha_nu - alpha_i): the "
-                                     "exit face i and the jumping parameter l are conflated")
-    return finding
-
-
-def eq20(context: Context, params: dict) -> Finding:
-    derivation = B.eps_power_of_exit_ratio()
-    finding = identity_finding(B.EQ_20, derived_claim(B.EQ_20, derivation.result, derivation),
-                               "eq. 20's power of eps vs the derived exit-face ratio")
-    finding.evidence["Cor 4.4's power of eps (same paper)"] = sp.factor(
-        sp.simplify(B.eps * sp.diff(sp.log(B.COR_4_4.rhs), B.eps)))
-    finding.evidence["note"] = "eq. 20 contradicts Cor 4.4, from which it is said to follow, unless rho = 0"
-    return finding
-
-
-def eq17_001(context: Context, params: dict) -> Finding:
-    derivation = B.learning_rate_powers()
-    finding = identity_finding(B.EQ_17_001, derived_claim(B.EQ_17_001, derivation.result, derivation,
-                                                          "Cor 4.2 with eps = eta^((alpha-1)/alpha)"),
-                               "eq. 17's power of eta vs Cor 4.2 rewritten in eta")
-    finding.evidence["small-jump terms: stated power"] = B.EQ_17_SMALL_JUMP_POWER
-    finding.evidence["small-jump terms: derived power"] = derivation.steps[-1].expression
-    return finding
-
-
+# ------------------------------------------------------------------------------ the learning rate (001 eq. 17)
 @lru_cache(maxsize=4)
 def _eta_sweep(alpha: float, etas: tuple, n_paths: int, dt: float, max_time: float, seed: int, device: str):
     """Mean exit times (and standard errors) of the 1-D Lévy OU on (-1, 1) with eps = eta^((alpha-1)/alpha) (001 eq. 1),
@@ -574,16 +464,6 @@ def eta_power_mc(context: Context, params: dict) -> Finding:
 ETA_SWEEP = {"alpha": 1.5, "etas": [1e-2, 1e-3, 1e-4], "n_paths": 6000, "dt": 0.02, "max_time": 3000,
              "false_alarm": 1e-4, "asymptotic_tolerance": 0.05}
 for check in (
-    Check("battash.eq30", ("battash.eq30",), "symbolic", "appendix eq. 30 against its integral, recomputed", eq30,
-          suites=SUITES, basis=Basis.PAPER),
-    Check("battash.thm4_3_integral", ("battash.thm4_3",), "symbolic",
-          "Thm 4.3 (main text) against the integral of appendix B.2, recomputed", thm4_3_integral, suites=SUITES,
-          basis=Basis.PAPER),
-    Check("battash.eq20", ("battash.eq20",), "symbolic", "eq. 20's power of eps against the derived exit-face ratio",
-          eq20, suites=SUITES, basis=Basis.MODEL),
-    Check("battash.eq17_001", ("battash.eq17_001",), "symbolic",
-          "001 eq. 17's powers of eta against Cor 4.2 rewritten in eta", eq17_001, suites=SUITES,
-          basis=Basis.PAPER),
     Check("battash.eq17_001_mc", ("battash.eq17_001",), "montecarlo",
           "simulated mean exit time against eta (three learning rates) vs the form of 001 eq. 17", eq17_mc,
           params=ETA_SWEEP, suites=("levy",), seed=17),

@@ -18,10 +18,9 @@ from numerics.quadrature import mean_exit_time
 from numerics.stable import symmetric_stable
 from theory import Interval, Model
 from theory import levy
-from theory.claim import Claim
 
 from ..check import Check, Context, Finding
-from ..methods import derived_claim, identity_finding
+from ..kinds import Identity, identity_checks
 from ..outcome import Basis, Outcome, Verdict
 from ..suite import register_check
 
@@ -30,51 +29,33 @@ QUICK = ("quick", "levy")
 
 
 # ------------------------------------------------------------------------------ symbolic
-def measure_constant(context: Context, params: dict) -> Finding:
-    derivation = levy.measure_constant()
-    return identity_finding(levy.MEASURE_CONSTANT, derived_claim(levy.MEASURE_CONSTANT, derivation.result, derivation),
-                            "C_alpha from the Mellin transform vs pi / (Gamma(1+alpha) sin(pi alpha / 2))")
-
-
-def alpha_to_2(context: Context, params: dict) -> Finding:
-    """(2 - alpha) C_alpha -> 1 as alpha -> 2, derived from levy.measure_constant by SymPy's limit."""
-    scaled = Claim(id="levy.measure_constant|(2-alpha)", title="(2 - alpha) C_alpha", lhs=sp.Symbol("(2-alpha)C"),
-                   rhs=(2 - levy.alpha) * levy.MEASURE_CONSTANT.rhs, sources=levy.MEASURE_CONSTANT.sources)
-    return identity_finding(levy.MEASURE_CONSTANT_NEAR_2, scaled.limit(levy.alpha, 2, "-"),
-                            "lim_{alpha -> 2-} (2 - alpha) C_alpha")
-
-
-def eq12(context: Context, params: dict) -> Finding:
-    derivation = levy.jump_intensity()
-    return identity_finding(levy.JUMP_INTENSITY, derived_claim(levy.JUMP_INTENSITY, derivation.result, derivation),
-                            "nu(|y| > O) integrated vs eq. 12")
-
-
-def eq15(context: Context, params: dict) -> Finding:
-    derived = 1 / levy.jump_intensity().result
-    return identity_finding(levy.MEAN_JUMP_GAP, derived_claim(levy.MEAN_JUMP_GAP, derived, None),
-                            "1 / beta (eq. 12) vs eq. 15")
-
-
-def eq13(context: Context, params: dict) -> Finding:
-    derivation = levy.first_jump_exit()
-    finding = identity_finding(levy.FIRST_JUMP_EXIT, derived_claim(levy.FIRST_JUMP_EXIT, derivation.result,
-                                                                   derivation),
-                               "the large-jump law nu/beta integrated outside [d-, d+] vs eq. 13",
-                               replacement="battash.derived.eq13")
-    if finding.verdict is Verdict.REFUTED:
-        finding.evidence["diagnosis"] = ("eq. 13 scales the jump by lambda_l but takes m_l proportional to lambda_l, "
-                                         "not lambda_l^alpha; Thm 4.1 of the same paper uses lambda^alpha "
-                                         "(m_bar_l = lambda_bar_l^alpha eps^alpha / alpha). The two agree only "
-                                         "when lambda_l = 1.")
-        finding.evidence["m_l that would make eq. 13 hold"] = "lambda_l**alpha * epsilon**alpha / alpha"
-    return finding
-
-
-def exit_rate_from_measure(context: Context, params: dict) -> Finding:
-    """1 / nu(jumps that leave from the minimum) is the stated mean exit time."""
-    return identity_finding(levy.IMKELLER_MEAN_EXIT, derived_claim(levy.IMKELLER_MEAN_EXIT, 1 / levy.EXIT_RATE, None),
-                            "1 / nu(y: eps y outside (d-, d+)) vs alpha / (eps^alpha Phi)")
+IDENTITIES = [
+    Identity(levy.MEASURE_CONSTANT, levy.measure_constant,
+             "C_alpha from the Mellin transform vs pi / (Gamma(1+alpha) sin(pi alpha / 2))", Basis.MATHEMATICS, QUICK,
+             description="Lévy-measure normalisation derived from the Mellin transform"),
+    # (2 - alpha) C_alpha -> 1 as alpha -> 2, from levy.measure_constant by SymPy's limit
+    Identity(levy.MEASURE_CONSTANT_NEAR_2, lambda: sp.simplify(sp.limit((2 - levy.alpha) * levy.MEASURE_CONSTANT.rhs,
+                                                                       levy.alpha, 2, "-")),
+             "lim_{alpha -> 2-} (2 - alpha) C_alpha", Basis.MATHEMATICS, QUICK, id="levy.alpha_to_2", method="limit",
+             label="limit", description="alpha -> 2 behaviour of the papers' Lévy-measure normalisation"),
+    Identity(levy.JUMP_INTENSITY, levy.jump_intensity, "nu(|y| > O) integrated vs eq. 12", Basis.MODEL, QUICK,
+             description="jump intensity: integral of the Lévy measure"),
+    Identity(levy.MEAN_JUMP_GAP, lambda: 1 / levy.jump_intensity().result, "1 / beta (eq. 12) vs eq. 15", Basis.MODEL,
+             QUICK, comparators=("battash.eq12",), description="mean time between large jumps = 1/beta"),
+    Identity(levy.FIRST_JUMP_EXIT, levy.first_jump_exit,
+             "the large-jump law nu/beta integrated outside [d-, d+] vs eq. 13", Basis.MODEL, QUICK,
+             replacement="battash.derived.eq13", notes_when="refuted",
+             description="first-jump escape probability from the jump law",
+             notes={"diagnosis": "eq. 13 scales the jump by lambda_l but takes m_l proportional to lambda_l, not "
+                                 "lambda_l^alpha; Thm 4.1 of the same paper uses lambda^alpha (m_bar_l = "
+                                 "lambda_bar_l^alpha eps^alpha / alpha). The two agree only when lambda_l = 1.",
+                    "m_l that would make eq. 13 hold": "lambda_l**alpha * epsilon**alpha / alpha"}),
+    # 1 / nu(jumps that leave from the minimum) is the stated mean exit time
+    Identity(levy.IMKELLER_MEAN_EXIT, lambda: 1 / levy.EXIT_RATE,
+             "1 / nu(y: eps y outside (d-, d+)) vs alpha / (eps^alpha Phi)", Basis.MODEL, QUICK, id="imkeller.exit_rate",
+             description="mean exit time = 1 / Lévy measure of the exit-causing jumps"),
+]
+identity_checks(IDENTITIES)
 
 
 # ------------------------------------------------------------------------------ sampler
@@ -273,21 +254,6 @@ EXIT_LAW = {"alphas": [0.8, 1.5], "epsilons": [0.2, 0.1, 0.05], "curvature": 4, 
             "n_paths": 20_000, "dt": 0.01, "max_time": 1e5, "asymptotic_tolerance": 0.1, "exponential_tolerance": 0.03,
             "false_alarm": 1e-4}
 for check in (
-    Check("levy.measure_constant", ("levy.measure_constant",), "symbolic",
-          "Lévy-measure normalisation derived from the Mellin transform", measure_constant, suites=QUICK,
-          basis=Basis.MATHEMATICS),
-    Check("levy.alpha_to_2", ("levy.measure_constant_alpha_to_2",), "limit",
-          "alpha -> 2 behaviour of the papers' Lévy-measure normalisation", alpha_to_2, suites=QUICK,
-          basis=Basis.MATHEMATICS),
-    Check("battash.eq12", ("battash.eq12",), "symbolic", "jump intensity: integral of the Lévy measure", eq12,
-          suites=QUICK, basis=Basis.MODEL),
-    Check("battash.eq15", ("battash.eq15", "battash.eq12"), "symbolic", "mean time between large jumps = 1/beta",
-          eq15, suites=QUICK, basis=Basis.MODEL),
-    Check("battash.eq13", ("battash.eq13",), "symbolic", "first-jump escape probability from the jump law", eq13,
-          suites=QUICK, basis=Basis.MODEL),
-    Check("imkeller.exit_rate", ("imkeller.mean_exit_time",), "symbolic",
-          "mean exit time = 1 / Lévy measure of the exit-causing jumps", exit_rate_from_measure, suites=QUICK,
-          basis=Basis.MODEL),
     Check("levy.sampler_characteristic_function", ("levy.measure_constant",), "montecarlo",
           "CMS sampler: E cos(w X) = exp(-|w|^alpha)", sampler_characteristic_function,
           params={"alphas": [0.5, 0.9, 1.0, 1.5, 1.9, 2.0], "omegas": [0.5, 1.0, 2.0], "n": 2_000_000,
