@@ -12,7 +12,8 @@ import time
 
 import torch
 
-from numerics import networks as N
+from numerics.nets import data as D
+from numerics.nets import gradients as N
 
 
 def loop(models, x, y, lr, steps):
@@ -31,7 +32,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--width", type=int, default=32)
     args = parser.parse_args()
-    x, y = N.breast_cancer()
+    x, y = D.breast_cancer()
     models = [N.three_layer_mlp(x.shape[1], args.width, 2, seed) for seed in range(args.seeds)]
     N.gd_steps_batched(models[:2], x, y, 0.1, 2)          # warm-up (vmap tracing)
     started = time.perf_counter()

@@ -52,3 +52,23 @@ def alpha_hill(x, fraction: float = 0.05) -> float:
 
 
 ESTIMATORS = {"block-sum (Mohammadi et al. 2015)": alpha_block_sum, "Hill (top 5%)": alpha_hill}
+
+
+# 6 parameters: the population (share, background), the sampler (batch_size, population, n_batches) and the seed
+def zero_inflated_batch_noise(share: float, batch_size: int, population: int, n_batches: int, seed: int,
+                              background: float = 1e-3) -> np.ndarray:
+    """Finite-variance control for the estimators (issue 16): mini-batch means minus the population mean, for a
+    population of `population` per-sample gradients of which a fraction `share` is N(0, 1) and the rest N(0,
+    background^2) (nearly zero: the well-fitted samples of a trained network, where a few hard examples carry the
+    gradient), batches of `batch_size` drawn without replacement. Every moment is finite, so the true tail index is
+    2; share = 1 is the Gaussian control; background = 0 is a point mass with rare spikes."""
+    if not 0 < share <= 1:
+        raise ParameterError("share", share, "(0, 1]", "the fraction of samples that carry gradient")
+    if not 1 <= batch_size < population:
+        raise ParameterError("batch_size", batch_size, f"[1, {population - 1}]", "the mini-batch size")
+    rng = np.random.default_rng(seed)
+    values = background * rng.standard_normal(population)
+    carrying = max(int(round(share * population)), 1)
+    values[:carrying] = rng.standard_normal(carrying)
+    rows = np.argsort(rng.random((n_batches, population)), axis=1)[:, :batch_size]
+    return values[rows].mean(axis=1) - values.mean()

@@ -7,7 +7,7 @@ and returns a dict of JSON values (a row of the result table).
 Seeds. A cell's seed is derived from (base seed, the cell's parameters) alone: the parameters are written
 as canonical JSON, hashed with SHA-256 (stable across processes and machines, unlike Python's salted
 `hash()`), and the digest is the spawn key of numpy's SeedSequence(base seed) -- the same construction as
-the engine's per-chunk seeds (numerics.montecarlo.chunk_seed). So a cell's result does not depend on the
+the engine's per-chunk seeds (numerics.sde.chunk_seed). So a cell's result does not depend on the
 backend, the number of workers, the order the cells run in, or whether it was loaded from a checkpoint.
 A grid axis of replicate indices (`replicate: [0, 1, 2]`) gives independent repetitions of each cell.
 
@@ -51,6 +51,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from theory.errors import ParameterError, UserInputError
+
+from ..infra.progress import progress_bar
+from ..infra.validate import require_positive
 
 #: bumped when the checkpoint file layout changes, so that old directories are refused, not misread
 CHECKPOINT_FORMAT = 1
@@ -253,8 +256,7 @@ class LocalExecutor(Executor):
 
     def __init__(self, workers: int = 1, threads_per_worker: int = 1, start_method: str = "spawn") -> None:
         for name, value in (("workers", workers), ("threads_per_worker", threads_per_worker)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ParameterError(name, value, "an integer >= 1")
+            require_positive(name, value, count=True, admissible="an integer >= 1")
         self.workers, self.threads_per_worker, self.start_method = workers, threads_per_worker, start_method
         self.description = "serial" if workers == 1 else f"{workers} local processes"
 
@@ -285,8 +287,7 @@ class DaskExecutor(Executor):
             from distributed import Client, LocalCluster
         except ImportError:
             raise UserInputError("the dask backend needs Dask distributed: pip install 'dask[distributed]'") from None
-        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-            raise ParameterError("workers", workers, "an integer >= 1")
+        require_positive("workers", workers, count=True, admissible="an integer >= 1")
         self._cluster = None
         if address:
             try:
@@ -336,6 +337,10 @@ def _result(get, cell: Cell):
 
 
 # ------------------------------------------------------------------------------ checkpoints
+#: what a finished cell's file holds (Checkpoint.save)
+_CELL_FIELDS = frozenset({"fingerprint_id", "key", "parameters", "seed", "result", "seconds"})
+
+
 class Checkpoint:
     """A directory of finished cells of one sweep (see the module docstring)."""
 
@@ -386,6 +391,7 @@ class Checkpoint:
                 stream.write(json.dumps(content, allow_nan=False, default=_plain, indent=1))
                 stream.flush()
                 os.fsync(stream.fileno())
+            os.chmod(temporary, 0o644)   # mkstemp makes 0600; a checkpoint is shared like any result file
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -394,9 +400,13 @@ class Checkpoint:
     @staticmethod
     def _read(path: Path) -> dict:
         try:
-            return json.loads(path.read_text())
+            content = json.loads(path.read_text())
         except (OSError, ValueError) as error:
             raise SweepMismatchError(f"cannot read checkpoint file {path}: {error}; delete it to recompute") from None
+        if not isinstance(content, dict) or (path.name != _MANIFEST and not _CELL_FIELDS <= set(content)):
+            raise SweepMismatchError(f"checkpoint file {path} is JSON but not a checkpoint cell (it needs the fields "
+                                     f"{', '.join(sorted(_CELL_FIELDS))}); delete it to recompute")
+        return content
 
 
 def _difference(stored: Any, current: dict) -> str:
@@ -455,72 +465,17 @@ def run_sweep(sweep: Sweep, executor: Executor | None = None, checkpoint: str | 
     seconds = {key: spent for key, (_, spent) in finished.items()}
     todo = [cell for cell in cells if cell.key not in finished]
     by_key = {cell.key: cell for cell in todo}
-    bar = _Bar(len(cells), len(finished)) if (sys.stderr.isatty() if progress is None else progress) else None
+    bar = progress_bar(progress, "sweep cells", len(cells), done=len(finished))
     try:
         for key, result, spent in executor.run(todo, sweep) if todo else ():
             if store is not None:
                 store.save(by_key[key], result, spent)
             results[key], seconds[key] = result, spent
             if bar is not None:
-                bar.advance()
+                bar.advance(1)
     finally:
         if bar is not None:
             bar.close()
     rows = [{**cell.parameters, "seed": cell.seed, **results[cell.key]} for cell in cells]
     return SweepResult(sweep, rows, seconds, computed=len(todo), loaded=len(finished),
                        executor=executor.description)
-
-
-class _Bar:
-    """A rich progress bar counting finished cells (those loaded from a checkpoint start it)."""
-
-    def __init__(self, total: int, done: int) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        self._progress = Progress("sweep cells", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                  transient=True)
-        self._task = self._progress.add_task("cells", total=total, completed=done)
-        self._progress.start()
-
-    def advance(self) -> None:
-        self._progress.advance(self._task, 1)
-
-    def close(self) -> None:
-        self._progress.stop()
-
-
-# ------------------------------------------------------------------------------ named sweeps (escape sweep)
-def kramers_mean_exit_time(D: float, replicate: int = 0, *, seed: int, n_paths: int = 2000, dt: float = 0.01,
-                           device: str = "cpu") -> dict[str, Any]:
-    """Monte Carlo mean exit time of the symmetric quartic double well at noise D, with the exact value.
-
-    The model is theory.kramers.DOUBLE_WELL (U = x^4/4 - x^2/2, start -1, exit at 1; Kramers 1940 as restated in
-    seed 002); `exact` is its mean first-passage time by quadrature (numerics.quadrature.mean_exit_time, the
-    generator's closed form, DESIGN.md). The simulation horizon is 40 exact means, so a path is censored with
-    probability about exp(-40) (the exit time is nearly exponential): the mean is not truncated.
-    `replicate` only enters through the derived seed: replicates are independent repetitions.
-    """
-    from theory.kramers import DOUBLE_WELL
-
-    from .montecarlo import simulate_exit
-    from .quadrature import mean_exit_time
-
-    if not (isinstance(D, (int, float)) and math.isfinite(D) and D > 0):
-        raise ParameterError("D", D, "(0, oo)")
-    model = DOUBLE_WELL.bind(D=D)
-    exact = mean_exit_time(model)
-    if exact.log_value > 15:
-        raise ParameterError("D", D, "noise large enough that brute force reaches the exit (mean time < 3e6)",
-                             "the exact mean exit time is exp(%.1f)" % exact.log_value)
-    simulated = simulate_exit(model, n_paths=n_paths, dt=dt, max_time=40 * float(exact), seed=seed, device=device,
-                              progress=False)
-    return {"mean": simulated.mean, "stderr": simulated.stderr, "exact": float(exact), "n_paths": n_paths,
-            "path_steps": simulated.path_steps}
-
-
-#: name -> (function, default grid, default fixed arguments, what it computes)
-NAMED_SWEEPS: dict[str, tuple[Callable, dict[str, list], dict[str, Any], str]] = {
-    "kramers": (kramers_mean_exit_time, {"D": [0.2, 0.25, 0.35, 0.5], "replicate": [0, 1]},
-                {"n_paths": 2000, "dt": 0.01},
-                "Monte Carlo mean exit time of the quartic double well against the exact quadrature, over D"),
-}

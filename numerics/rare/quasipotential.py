@@ -49,7 +49,7 @@ def _fields(model: Model):
         raise ModelError(f"the minimum-action solver needs a theory.model.Model, got {type(model).__name__}")
     if not isinstance(model.noise, Brownian):
         raise ModelError("the Freidlin-Wentzell action here needs Brownian noise: Lévy noise has no such action "
-                         "(its exits are single jumps); use Monte Carlo (numerics.montecarlo.simulate_exit)")
+                         "(its exits are single jumps); use Monte Carlo (numerics.simulate_exit)")
     model.require_numeric()
     state = model.state
     covariance = model.covariance

@@ -3,10 +3,10 @@
 On the current device it measures
 
 - the random-number ceiling: the fastest normal generator it can run there (torch.randn float32; on the CPU also
-  numpy's Generator and the compiled xoshiro256** + ziggurat of numerics.kernels), normals per second;
-- the alpha-stable ceiling: the fastest Chambers-Mallows-Stuck sampler (numerics.stable in torch; on the CPU also
+  numpy's Generator and the compiled xoshiro256** + ziggurat of numerics.sde.kernels), normals per second;
+- the alpha-stable ceiling: the fastest Chambers-Mallows-Stuck sampler (numerics.sde.stable in torch; on the CPU also
   the compiled one), draws per second;
-- per workload, path-steps per second of: the engine (numerics.montecarlo.simulate_exit, kernel="auto": the
+- per workload, path-steps per second of: the engine (numerics.simulate_exit, kernel="auto": the
   compiled per-path loop on the CPU, the batched torch loop elsewhere), the torch loop itself, a naive per-path
   Python loop (few paths, its rate per path-step extrapolates), and torchsde's Euler solver over a fixed horizon
   (every path runs the whole horizon: a general-purpose solver does not drop exited paths);
@@ -71,9 +71,11 @@ import torch
 from theory.errors import UserInputError
 from theory.model import Brownian, Model
 
-from .device import describe_device, resolve_device
-from .estimators import normal_quantile
-from .montecarlo import chunk_seed, resolve_kernel, simulate_exit
+from ..infra.device import describe_device, resolve_device
+from ..sde.engine import choose_backend, chunk_seed, simulate_exit
+from ..sde.estimators import normal_quantile
+from ..exact.quadrature import mean_exit_time
+from ..sde.stable import noise_unit, symmetric_stable
 
 #: false-alarm probability of each agreement test between two methods' mean exit times (two-sided)
 FALSE_ALARM = 1e-4
@@ -151,8 +153,6 @@ def normal_generators(device: torch.device, count: int = 1 << 20, repeats: int =
 def stable_samplers(alpha: float, device: torch.device, count: int = 1 << 18, repeats: int = 3) -> dict[str, tuple]:
     """(standard SaS(alpha) draws per wall second, per CPU second) of each Chambers-Mallows-Stuck sampler on
     `device`."""
-    from .stable import symmetric_stable
-
     generator = torch.Generator(device=device)
     generator.manual_seed(0)
 
@@ -160,7 +160,7 @@ def stable_samplers(alpha: float, device: torch.device, count: int = 1 << 18, re
         symmetric_stable(alpha, (count,), generator, device, torch.float64)
         if device.type == "cuda":
             torch.cuda.synchronize(device)
-    rates = {"numerics.stable (torch, float64)": _best_rate(torch_cms, count, repeats)}
+    rates = {"numerics.sde.stable (torch, float64)": _best_rate(torch_cms, count, repeats)}
     kernels = _kernels() if device.type == "cpu" else None
     if kernels is not None:
         out = np.empty(count)
@@ -172,7 +172,7 @@ def stable_samplers(alpha: float, device: torch.device, count: int = 1 << 18, re
 
 def _kernels():
     try:
-        from . import kernels
+        from ..sde import kernels
     except ImportError:  # numba is optional: the benchmark then runs the torch candidates only
         return None
     return kernels
@@ -209,7 +209,7 @@ def measure_engine(workload: Workload, n_paths: int, device: torch.device, kerne
     mean, stderr = (result.mean, result.stderr) if not censored else (math.nan, math.nan)
     return Measurement(result.path_steps_per_second, result.path_steps / cpu, mean, stderr, n_paths, censored,
                        result.seconds,
-                       f"kernel={resolve_kernel(kernel, workload.model, device)}, dtype {result.dtype}")
+                       f"kernel={choose_backend(kernel, workload.model, device).name}, dtype {result.dtype}")
 
 
 def _chunk_size(device: torch.device) -> int:
@@ -225,10 +225,10 @@ def naive_exit_times(model: Model, n_paths: int, dt: float, max_time: float, see
     drift = sp.lambdify(symbol, model.drift[0].evalf(), modules="math")
     diffusion = sp.lambdify(symbol, model.diffusion[0, 0].evalf(), modules="math")
     lower, upper = float(model.domain.lower), float(model.domain.upper)
-    alpha, factor = _noise_unit(model, dt)
+    alpha, factor = noise_unit(model, dt)
     rng = random.Random(seed)
 
-    def stable() -> float:  # Chambers-Mallows-Stuck, as numerics/stable.symmetric_stable
+    def stable() -> float:  # Chambers-Mallows-Stuck, as numerics/sde/stable.symmetric_stable
         v = (rng.random() - 0.5) * math.pi
         w = -math.log(1.0 - rng.random())
         return (math.sin(alpha * v) / math.cos(v) ** (1 / alpha)
@@ -312,15 +312,6 @@ def _from_times(times: np.ndarray, path_steps: int, seconds: float, cpu: float, 
                        seconds, note)
 
 
-def _noise_unit(model: Model, dt: float) -> tuple[float, float]:
-    kernels = _kernels()
-    if kernels is not None:
-        return kernels.noise_unit(model, dt)
-    if isinstance(model.noise, Brownian):
-        return 2.0, math.sqrt(dt)
-    raise UserInputError("the naive Lévy loop takes its noise scale from numerics.kernels: pip install numba")
-
-
 def agreement(a: Measurement, b: Measurement, false_alarm: float = FALSE_ALARM) -> dict:
     """Two-sided z-test of equal mean exit times: |a - b| <= z sqrt(se_a^2 + se_b^2)."""
     if a.censored or b.censored:
@@ -336,7 +327,7 @@ import json, resource, sys
 import numpy as np
 import torch
 from numerics.bench import workloads
-from numerics.montecarlo import iter_exit_chunks
+from numerics.sde import iter_exit_chunks
 name, paths, steps, device, kernel, chunk = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
 w = workloads()[name]
 cuda = device.startswith("cuda")
@@ -362,7 +353,7 @@ def peak_memory(workload: str, paths: int, steps: int, device: torch.device, ker
     through iter_exit_chunks: after imports and a one-chunk warm-up (base) and after the run (peak); on CUDA also
     torch's peak device allocation during the run. The peak of a streamed run is reached in its first full chunk,
     so a short horizon measures it."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]   # the repository root: `numerics` imports from there
     completed = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, workload, str(paths), str(steps), str(device),
                                 kernel, str(_chunk_size(device))], capture_output=True, text=True, cwd=root,
                                check=False)
@@ -372,22 +363,32 @@ def peak_memory(workload: str, paths: int, steps: int, device: torch.device, ker
 
 
 # ------------------------------------------------------------------------------ the benchmark
-def run_benchmark(*, paths: int = 1_000_000, device="auto", naive_paths: int = 1000, torchsde_paths: int = 1000,
-                  torch_loop_paths: int = 1 << 17, memory: bool = True, memory_steps: int = 32,
-                  only: tuple[str, ...] | None = None, seed: int = 0) -> dict:
+@dataclass(frozen=True)
+class BenchSizes:
+    """How much the benchmark runs: engine paths per workload, paths of the naive loop, of torchsde and of the torch
+    loop, and whether (and for how many steps) the peak memory is probed at `paths` and 10 `paths`."""
+
+    paths: int = 1_000_000
+    naive_paths: int = 1000
+    torchsde_paths: int = 1000
+    torch_loop_paths: int = 1 << 17
+    memory: bool = True
+    memory_steps: int = 32
+
+    def __post_init__(self) -> None:
+        for name in ("paths", "naive_paths", "torchsde_paths", "torch_loop_paths", "memory_steps"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and value >= 2):
+                raise UserInputError(f"{name} must be an integer >= 2, got {value!r}")
+
+
+def run_benchmark(*, device="auto", only: tuple[str, ...] | None = None, seed: int = 0, **sizes) -> dict:
     """Every measurement of the module docstring, as one JSON-ready dict (keys: device, rng_per_s, workloads ->
-    name -> engine_per_s, naive_per_s, torchsde_per_s, ratio_to_rng, mean_exit, ci, ...)."""
-    for name, value in {"paths": paths, "naive_paths": naive_paths, "torchsde_paths": torchsde_paths,
-                        "torch_loop_paths": torch_loop_paths, "memory_steps": memory_steps}.items():
-        if not (isinstance(value, int) and value >= 2):
-            raise UserInputError(f"{name} must be an integer >= 2, got {value!r}")
+    name -> engine_per_s, naive_per_s, torchsde_per_s, ratio_to_rng, mean_exit, ci, ...). sizes: BenchSizes
+    (paths, naive_paths, torchsde_paths, torch_loop_paths, memory, memory_steps)."""
+    sizes = BenchSizes(**sizes)
     device = resolve_device(device)
-    chosen = workloads()
-    if only is not None:
-        unknown = set(only) - set(chosen)
-        if unknown:
-            raise UserInputError(f"unknown workload(s) {sorted(unknown)}: choose from {sorted(chosen)}")
-        chosen = {k: v for k, v in chosen.items() if k in only}
+    chosen = _chosen_workloads(only)
     rng = normal_generators(device, count=1 << 20 if device.type == "cpu" else 1 << 24)
     ceiling_name = max(rng, key=lambda k: rng[k][0])
     ceiling_name_cpu = max(rng, key=lambda k: rng[k][1])
@@ -398,69 +399,89 @@ def run_benchmark(*, paths: int = 1_000_000, device="auto", naive_paths: int = 1
         "rng_per_s": rng[ceiling_name][0], "rng_ceiling": ceiling_name,
         "rng_per_cpu_s": rng[ceiling_name_cpu][1], "rng_ceiling_cpu": ceiling_name_cpu,
         "rng_candidates": {k: {"per_s": wall, "per_cpu_s": cpu} for k, (wall, cpu) in rng.items()},
-        "paths": paths, "false_alarm": FALSE_ALARM, "ci_confidence": CI_CONFIDENCE, "workloads": {},
+        "paths": sizes.paths, "false_alarm": FALSE_ALARM, "ci_confidence": CI_CONFIDENCE, "workloads": {},
     }
     for name, workload in chosen.items():
-        gaussian = isinstance(workload.model.noise, Brownian)
-        if gaussian:
-            ceiling, ceiling_label = rng[ceiling_name][0], f"normals/s, {ceiling_name}"
-            ceiling_cpu = rng[ceiling_name_cpu][1]
-            stable = None
-        else:
-            stable = stable_samplers(float(workload.model.noise.alphas[0]), device)
-            best = max(stable, key=lambda k: stable[k][0])
-            ceiling, ceiling_label = stable[best][0], f"alpha-stable draws/s, {best}"
-            ceiling_cpu = max(cpu for _, cpu in stable.values())
-        engine = measure_engine(workload, paths, device, "auto", seed)
-        torch_loop = measure_engine(workload, min(paths, torch_loop_paths), device, "torch", seed + 2)
-        naive = measure_naive(workload, naive_paths, seed + 3)
-        solver = measure_torchsde(workload, torchsde_paths, seed + 4, device)
-        methods = {"engine": engine, "engine_torch_loop": torch_loop, "naive": naive}
-        if solver is not None:
-            methods["torchsde"] = solver
-        entry = {
-            "description": workload.description,
-            "engine_per_s": engine.per_s, "engine_torch_loop_per_s": torch_loop.per_s,
-            "naive_per_s": naive.per_s, "torchsde_per_s": None if solver is None else solver.per_s,
-            "ceiling_per_s": ceiling, "ceiling": ceiling_label,
-            "ratio_to_rng": engine.per_s / ceiling,
-            # the same ratio in CPU time (all threads summed): robust to other load on the machine
-            "engine_per_cpu_s": engine.per_cpu_s, "ceiling_per_cpu_s": ceiling_cpu,
-            "ratio_to_rng_cpu": engine.per_cpu_s / ceiling_cpu,
-            "ratio_to_naive": engine.per_s / naive.per_s,
-            "ratio_to_torchsde": None if solver is None else engine.per_s / solver.per_s,
-            "mean_exit": {k: m.mean for k, m in methods.items()},
-            "ci": {k: m.ci() for k, m in methods.items()},
-            "paths_by_method": {k: m.paths for k, m in methods.items()},
-            "censored": {k: m.censored for k, m in methods.items()},
-            "seconds": {k: m.seconds for k, m in methods.items()},
-            "notes": {k: m.note for k, m in methods.items()},
-            "agreement_with_engine": {k: agreement(engine, m) for k, m in methods.items() if k != "engine"},
-        }
-        if stable is not None:
-            entry["stable_candidates"] = {k: {"per_s": wall, "per_cpu_s": cpu} for k, (wall, cpu) in stable.items()}
-        if gaussian:
-            from .quadrature import mean_exit_time
-            entry["exact_continuous_mean_exit"] = float(mean_exit_time(workload.model))
-            entry["notes"]["exact_continuous_mean_exit"] = ("exact quadrature of the continuous-time exit: the Euler "
-                                                            "methods exceed it by the discrete-monitoring bias")
-        report["workloads"][name] = entry
-    if memory:
+        report["workloads"][name] = _measure_workload(workload, sizes, device, seed, report)
+    if sizes.memory:
         name = next(iter(chosen))
-        small, large = (peak_memory(name, n, memory_steps, device, "auto") for n in (paths, 10 * paths))
-        report["memory"] = {
-            "workload": name, "kernel": resolve_kernel("auto", chosen[name].model, device),
-            "paths": [paths, 10 * paths], "steps": memory_steps,
-            "peak_rss_kib": [small["peak_kib"], large["peak_kib"]],
-            "base_rss_kib": [small["base_kib"], large["base_kib"]],
-            "peak_ratio": large["peak_kib"] / small["peak_kib"],
-            "flat_within_10_percent": large["peak_kib"] <= 1.1 * small["peak_kib"] and (
-                small["device_peak_bytes"] is None or large["device_peak_bytes"] <= 1.1 * small["device_peak_bytes"]),
-            "device_peak_bytes": [small["device_peak_bytes"], large["device_peak_bytes"]],
-            "how": "ru_maxrss of a fresh process streaming iter_exit_chunks (nothing kept per path); base = after "
-                   "imports and a one-chunk warm-up",
-        }
+        report["memory"] = _memory_report(name, chosen[name], sizes, device)
     return report
+
+
+def _chosen_workloads(only: tuple[str, ...] | None) -> dict[str, Workload]:
+    chosen = workloads()
+    if only is not None:
+        unknown = set(only) - set(chosen)
+        if unknown:
+            raise UserInputError(f"unknown workload(s) {sorted(unknown)}: choose from {sorted(chosen)}")
+        chosen = {k: v for k, v in chosen.items() if k in only}
+    return chosen
+
+
+def _ceiling(workload: Workload, device: torch.device, report: dict) -> tuple[float, str, float, dict | None]:
+    """(ceiling per wall second, its label, ceiling per CPU second, the stable samplers measured or None): the normal
+    generator's for Brownian noise, the fastest CMS sampler's for Lévy noise."""
+    if isinstance(workload.model.noise, Brownian):
+        return (report["rng_per_s"], f"normals/s, {report['rng_ceiling']}", report["rng_per_cpu_s"], None)
+    stable = stable_samplers(float(workload.model.noise.alphas[0]), device)
+    best = max(stable, key=lambda k: stable[k][0])
+    return stable[best][0], f"alpha-stable draws/s, {best}", max(cpu for _, cpu in stable.values()), stable
+
+
+def _measure_workload(workload: Workload, sizes: BenchSizes, device: torch.device, seed: int, report: dict) -> dict:
+    """One workload: every method's rate and mean exit time, the ratios, and each method's agreement with the
+    engine."""
+    ceiling, ceiling_label, ceiling_cpu, stable = _ceiling(workload, device, report)
+    engine = measure_engine(workload, sizes.paths, device, "auto", seed)
+    torch_loop = measure_engine(workload, min(sizes.paths, sizes.torch_loop_paths), device, "torch", seed + 2)
+    naive = measure_naive(workload, sizes.naive_paths, seed + 3)
+    solver = measure_torchsde(workload, sizes.torchsde_paths, seed + 4, device)
+    methods = {"engine": engine, "engine_torch_loop": torch_loop, "naive": naive}
+    if solver is not None:
+        methods["torchsde"] = solver
+    entry = {
+        "description": workload.description,
+        "engine_per_s": engine.per_s, "engine_torch_loop_per_s": torch_loop.per_s,
+        "naive_per_s": naive.per_s, "torchsde_per_s": None if solver is None else solver.per_s,
+        "ceiling_per_s": ceiling, "ceiling": ceiling_label,
+        "ratio_to_rng": engine.per_s / ceiling,
+        # the same ratio in CPU time (all threads summed): robust to other load on the machine
+        "engine_per_cpu_s": engine.per_cpu_s, "ceiling_per_cpu_s": ceiling_cpu,
+        "ratio_to_rng_cpu": engine.per_cpu_s / ceiling_cpu,
+        "ratio_to_naive": engine.per_s / naive.per_s,
+        "ratio_to_torchsde": None if solver is None else engine.per_s / solver.per_s,
+        "mean_exit": {k: m.mean for k, m in methods.items()},
+        "ci": {k: m.ci() for k, m in methods.items()},
+        "paths_by_method": {k: m.paths for k, m in methods.items()},
+        "censored": {k: m.censored for k, m in methods.items()},
+        "seconds": {k: m.seconds for k, m in methods.items()},
+        "notes": {k: m.note for k, m in methods.items()},
+        "agreement_with_engine": {k: agreement(engine, m) for k, m in methods.items() if k != "engine"},
+    }
+    if stable is not None:
+        entry["stable_candidates"] = {k: {"per_s": wall, "per_cpu_s": cpu} for k, (wall, cpu) in stable.items()}
+    else:
+        entry["exact_continuous_mean_exit"] = float(mean_exit_time(workload.model))
+        entry["notes"]["exact_continuous_mean_exit"] = ("exact quadrature of the continuous-time exit: the Euler "
+                                                        "methods exceed it by the discrete-monitoring bias")
+    return entry
+
+
+def _memory_report(name: str, workload: Workload, sizes: BenchSizes, device: torch.device) -> dict:
+    small, large = (peak_memory(name, n, sizes.memory_steps, device, "auto") for n in (sizes.paths, 10 * sizes.paths))
+    return {
+        "workload": name, "kernel": choose_backend("auto", workload.model, device).name,
+        "paths": [sizes.paths, 10 * sizes.paths], "steps": sizes.memory_steps,
+        "peak_rss_kib": [small["peak_kib"], large["peak_kib"]],
+        "base_rss_kib": [small["base_kib"], large["base_kib"]],
+        "peak_ratio": large["peak_kib"] / small["peak_kib"],
+        "flat_within_10_percent": large["peak_kib"] <= 1.1 * small["peak_kib"] and (
+            small["device_peak_bytes"] is None or large["device_peak_bytes"] <= 1.1 * small["device_peak_bytes"]),
+        "device_peak_bytes": [small["device_peak_bytes"], large["device_peak_bytes"]],
+        "how": "ru_maxrss of a fresh process streaming iter_exit_chunks (nothing kept per path); base = after "
+               "imports and a one-chunk warm-up",
+    }
 
 
 def settings(*, quick: bool = False, paths: int | None = None) -> dict:

@@ -9,26 +9,29 @@ never on the thread count or the order in which paths run.
 
 Normals: Marsaglia & Tsang's ziggurat (J. Stat. Softw. 5(8), 2000; 128 layers, 32-bit version, "RNOR"), fed by
 the upper 32 bits of xoshiro256**; its resolution (2^-31 of the layer width) is the same order as the float32
-normals of the torch engine (numerics/torchify.py), far below Monte Carlo error.
-Stable: Chambers, Mallows & Stuck (1976), the same formula as numerics/stable.symmetric_stable.
+normals of the torch engine (numerics/sde/torchify.py), far below Monte Carlo error.
+Stable: Chambers, Mallows & Stuck (1976), the same formula as numerics/sde/stable.symmetric_stable.
 
 The exit kernel integrates the Model's own lambdified drift and diffusion (sympy -> math -> numba), so the
-dynamic is still stated once (DESIGN.md); numerics.montecarlo calls it through simulate_exit(kernel="numba").
+dynamic is still stated once (DESIGN.md); the engine (numerics.sde.engine) runs it as its "numba" backend, chosen
+once per run after asking `supports`.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 import numba
 import numpy as np
 import sympy as sp
 
 from theory.domain import Interval
-from theory.errors import ModelError, ParameterError
 from theory.model import AlphaStable, Brownian, Model
+
+from .stable import noise_unit
 
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -136,14 +139,14 @@ def normal(s, r):
 
 @numba.njit(inline="always")
 def symmetric_stable(s, r, alpha):
-    """Standard SaS (E exp(i w X) = exp(-|w|^alpha)) by Chambers-Mallows-Stuck, as numerics/stable.py."""
+    """Standard SaS (E exp(i w X) = exp(-|w|^alpha)) by Chambers-Mallows-Stuck, as numerics/sde/stable.py."""
     v = (uniform_open(s, r) - 0.5) * math.pi
     if alpha == 1.0:
         return math.tan(v)
     w = -math.log(uniform_open(s, r))
     if alpha == 2.0:
         return 2.0 * math.sin(v) * math.sqrt(w)
-    # the formula of numerics/stable.py with its two powers taken in log space: one exp for two pows, 19% faster
+    # the formula of numerics/sde/stable.py with its two powers taken in log space: one exp for two pows, 19% faster
     # (1.4e7 -> 1.6e7 draws per CPU second), equal to it within 2e-15 relative
     power = (1.0 - alpha) / alpha
     return math.sin(alpha * v) * math.exp(power * (math.log(math.cos((1.0 - alpha) * v)) - math.log(w))
@@ -189,22 +192,6 @@ def supports(model: Model) -> str | None:
     return None
 
 
-def noise_unit(model: Model, dt: float) -> tuple[float, float]:
-    """(alpha, factor) such that the driving increment over dt is factor * X, with X ~ N(0, 1) where alpha = 2
-    and X standard SaS(alpha) otherwise: sqrt(dt) for Brownian noise, (C_alpha dt)^(1/alpha) with C_alpha =
-    theory.levy.MEASURE_CONSTANT for the papers' measure and 1 for the standard one (the rule of
-    numerics/torchify._increments); standard SaS(2) is N(0, 2), so that case is sqrt(2 dt) times a normal."""
-    if isinstance(model.noise, Brownian):
-        return 2.0, math.sqrt(dt)
-    from theory.levy import MEASURE_CONSTANT
-
-    alpha = float(model.noise.alphas[0])
-    if alpha == 2.0:
-        return 2.0, math.sqrt(2 * dt)
-    constant = float(MEASURE_CONSTANT.lambdify("mpmath")(alpha)) if model.noise.measure == "unnormalised" else 1.0
-    return alpha, (constant * dt) ** (1 / alpha)
-
-
 @numba.njit(inline="always")
 def _draw_normal(s, r, alpha):
     return normal(s, r)
@@ -232,6 +219,7 @@ def _exit_kernel(drift_src: str, diffusion_src: str, symbol_name: str, gaussian:
                                        modules="math"))
     draw = _draw_normal if gaussian else _draw_stable
 
+    # 11 parameters: a numba-compiled loop takes the chunk's scalars and output arrays one by one (no dataclass)
     @numba.njit(parallel=True)
     def run(seed, x0, lower, upper, dt, alpha, factor, max_steps, steps_out, sides_out, positions_out):
         n = steps_out.size
@@ -281,30 +269,43 @@ def _exit_kernel(drift_src: str, diffusion_src: str, symbol_name: str, gaussian:
     return run
 
 
-def exit_chunk(model: Model, *, size: int, seed: int, dt: float, max_steps: int):
-    """(exit_steps int64, sides int8, positions float64 (size, 1), path_steps) of one chunk of `size` paths.
+@dataclass(frozen=True)
+class ExitKernel:
+    """The compiled exit loop of one 1-D Model at one step dt and horizon: call it with (size, seed) for one chunk.
 
-    exit_steps is -1 for censored paths; a path that became NaN raises FloatingPointError, as in the torch engine."""
-    why = supports(model)
-    if why:
-        raise ModelError(f"kernel='numba' cannot run {model.name!r}: {why}; use kernel='torch'")
-    model.require_numeric()   # also refuses a diffusion that is not real inside the domain (math.sqrt < 0 is NaN here)
-    for name, value in (("size", size), ("max_steps", max_steps)):
-        if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0):
-            raise ParameterError(name, value, "a positive integer")
-    if not (isinstance(dt, numbers.Real) and math.isfinite(dt) and dt > 0):
-        raise ParameterError("dt", dt, "(0, oo)")
+    Built by `compile_exit` for a model that `supports` accepts (the engine asks once, when it picks its backend)."""
+
+    run: Callable
+    x0: float
+    lower: float
+    upper: float
+    dt: float
+    alpha: float
+    factor: float
+    max_steps: int
+
+    def __call__(self, size: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(exit_steps int64, sides int8, positions float64 (size, 1), path_steps) of `size` paths under `seed`.
+
+        exit_steps is -1 for censored paths; a path that became NaN raises FloatingPointError, as in the torch
+        loop."""
+        steps = np.empty(size, np.int64)
+        sides = np.empty(size, np.int8)
+        positions = np.empty(size)
+        self.run(np.uint64(seed), self.x0, self.lower, self.upper, self.dt, self.alpha, self.factor, self.max_steps,
+                 steps, sides, positions)
+        if (steps == -2).any():
+            raise FloatingPointError(f"a path that had not exited became non-finite (dt={self.dt:g}): the scheme is "
+                                     "unstable, reduce dt")
+        path_steps = int(np.where(steps >= 0, steps, self.max_steps).sum())
+        return steps, sides, positions.reshape(-1, 1), path_steps
+
+
+def compile_exit(model: Model, dt: float, max_steps: int) -> ExitKernel:
+    """The exit kernel of a bound numeric 1-D Model that `supports` accepts, at step dt for max_steps steps."""
     (symbol,) = model.state
     alpha, factor = noise_unit(model, dt)
     run = _exit_kernel(str(sp.sympify(model.drift[0]).evalf()), str(sp.sympify(model.diffusion[0, 0]).evalf()),
                        symbol.name, alpha == 2.0)
-    lower, upper = (float(model.domain.lower), float(model.domain.upper))
-    steps = np.empty(size, np.int64)
-    sides = np.empty(size, np.int8)
-    positions = np.empty(size)
-    run(np.uint64(seed), float(model.start[0]), lower, upper, dt, alpha, factor, max_steps, steps, sides, positions)
-    if (steps == -2).any():
-        raise FloatingPointError(f"a path that had not exited became non-finite (dt={dt:g}): the scheme is "
-                                 "unstable, reduce dt")
-    path_steps = int(np.where(steps >= 0, steps, max_steps).sum())
-    return steps, sides, positions.reshape(-1, 1), path_steps
+    return ExitKernel(run, float(model.start[0]), float(model.domain.lower), float(model.domain.upper), dt, alpha,
+                      factor, max_steps)

@@ -20,50 +20,7 @@ from torch.func import functional_call, grad, vmap
 
 from theory.errors import ParameterError
 
-
-def standardise(x: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
-    """(x - mean) / sd per feature, with the mean and sd of `reference` (default x itself: pass the training part
-    so that held-out data do not leak into the scaling); a feature constant over the reference keeps sd 1."""
-    reference = x if reference is None else reference
-    spread = reference.std(axis=0)
-    return (x - reference.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-
-
-def breast_cancer() -> tuple[torch.Tensor, torch.Tensor]:
-    """Breast cancer Wisconsin (scikit-learn's bundled copy: the data behind the papers' BreastW), standardised."""
-    from sklearn.datasets import load_breast_cancer
-
-    data = load_breast_cancer()
-    return torch.tensor(standardise(data.data), dtype=torch.float64), torch.tensor(data.target, dtype=torch.int64)
-
-
-def load_table(path, target: str | int = -1) -> tuple[torch.Tensor, torch.Tensor]:
-    """A user's own data set, standardised: a CSV with a header row (target = column name or index, default the
-    last), or a .mat file of the outlier-detection collection the papers use (ODDS: arrays 'X' and 'y'; Cardio,
-    Satellite, Speech, Ionosphere). Integer class labels are returned as int64."""
-    from pathlib import Path
-
-    path = Path(path)
-    if not path.exists():
-        raise ParameterError("path", str(path), "an existing .csv or .mat file", "the data set to load")
-    if path.suffix == ".mat":
-        from scipy.io import loadmat
-
-        contents = loadmat(path)
-        if "X" not in contents or "y" not in contents:
-            raise ParameterError("path", str(path), "a .mat file with arrays 'X' and 'y'", "the ODDS layout")
-        features, labels = np.asarray(contents["X"], dtype=float), np.asarray(contents["y"]).ravel()
-    elif path.suffix == ".csv":
-        header = path.read_text().splitlines()[0].split(",")
-        table = np.genfromtxt(path, delimiter=",", skip_header=1)
-        column = header.index(target) if isinstance(target, str) else target % len(header)
-        labels = table[:, column]
-        features = np.delete(table, column, axis=1)
-    else:
-        raise ParameterError("path", str(path), "a .csv or .mat file", "the data set to load")
-    if not np.all(np.isfinite(features)):
-        raise ParameterError("features", "non-finite entries", "finite numbers", "every feature value")
-    return torch.tensor(standardise(features), dtype=torch.float64), torch.tensor(labels.astype(np.int64))
+from .training import stack, train_stacked
 
 
 def three_layer_mlp(inputs: int, width: int, classes: int, seed: int) -> nn.Module:
@@ -75,12 +32,34 @@ def three_layer_mlp(inputs: int, width: int, classes: int, seed: int) -> nn.Modu
 
 @dataclass(frozen=True)
 class TrainedMinimum:
+    """A GD-trained minimum (000 appendix A.4's criterion), optionally with the data it was trained on (x, targets)
+    and the gradient norm and loss re-evaluated at the returned weights (numerics.nets.sharpness: 003 sec. 5)."""
+
     model: nn.Module
     iterations: int
-    final_loss: float
+    final_loss: float      # the last full-batch loss of the loop (train_mse_minimum: L(theta*) at the returned weights)
     reached: bool          # 000 A.4: full-batch loss change below the threshold for `patience` iterations
     threshold: float
     patience: int
+    lr: float | None = None
+    x: torch.Tensor | None = None
+    targets: torch.Tensor | None = None
+    gradient_norm: float | None = None     # |grad L(theta*)|
+
+    @property
+    def loss(self) -> float:
+        return self.final_loss
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.x.shape[0])
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
+
+    def parameters(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.model.named_parameters()}
 
 
 def train_to_minimum(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float = 0.1,
@@ -101,17 +80,18 @@ def train_to_minimum(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: 
         quiet = quiet + 1 if previous is not None and abs(previous - value) < threshold else 0
         previous = value
         if quiet >= patience:
-            return TrainedMinimum(model, iteration, value, True, threshold, patience)
-    return TrainedMinimum(model, max_iterations, previous, False, threshold, patience)
+            return TrainedMinimum(model, iteration, value, True, threshold, patience, lr)
+    return TrainedMinimum(model, max_iterations, previous, False, threshold, patience, lr)
 
 
-def per_sample_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """(n_samples, n_parameters) gradients of the per-sample cross-entropy, by torch.func vmap."""
+def per_sample_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn=None) -> torch.Tensor:
+    """(n_samples, n_parameters) gradients of the per-sample loss `loss_fn(output, target)` on a batch of one (default
+    cross-entropy; numerics.nets.sharpness passes 003 sec. 5's MSE), by torch.func vmap over the samples."""
+    loss_fn = loss_fn or nn.functional.cross_entropy
     params = {k: v.detach() for k, v in model.named_parameters()}
 
     def loss(p, xi, yi):
-        logits = functional_call(model, p, (xi.unsqueeze(0),))
-        return nn.functional.cross_entropy(logits, yi.unsqueeze(0))
+        return loss_fn(functional_call(model, p, (xi.unsqueeze(0),)), yi.unsqueeze(0))
     grads = vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)
     return torch.cat([g.reshape(x.shape[0], -1) for g in grads.values()], dim=1)
 
@@ -126,18 +106,27 @@ def parameter_layers(model: nn.Module, indices) -> list[str]:
     return [names[int(np.searchsorted(ends, index, side="right"))] for index in np.asarray(indices)]
 
 
-def gradient_noise(per_sample: torch.Tensor, batch_size: int, n_batches: int, parameters: np.ndarray,
-                   seed: int) -> np.ndarray:
-    """(n_batches, len(parameters)) noise g_batch - g_full for random mini-batches drawn without replacement within a
-    batch (000 sec. 5: gradients of many mini-batches at fixed weights)."""
-    n = per_sample.shape[0]
+def minibatch_noise(per_sample: torch.Tensor, batch_size: int, n_batches: int, seed: int,
+                    sample_dim: int = 0) -> torch.Tensor:
+    """Noise g_batch - g_full of random mini-batches at fixed weights (000 sec. 5 and appendix A.2: gradients of many
+    mini-batches without updating the weights): `per_sample` holds one gradient per sample along `sample_dim`; each
+    of the `n_batches` mini-batches takes `batch_size` samples without replacement (a fresh torch.randperm from the
+    generator seeded `seed`), the same mini-batches for every other index (common random numbers). The batch
+    dimension replaces the sample dimension in the result."""
+    n = per_sample.shape[sample_dim]
     if not 1 <= batch_size < n:
         raise ParameterError("batch_size", batch_size, f"[1, {n - 1}]", "the mini-batch size")
     generator = torch.Generator().manual_seed(seed)
-    chosen = per_sample[:, torch.as_tensor(parameters)]
-    full = chosen.mean(dim=0)
     rows = torch.stack([torch.randperm(n, generator=generator)[:batch_size] for _ in range(n_batches)])
-    return (chosen[rows].mean(dim=1) - full).numpy()
+    batches = per_sample[(slice(None),) * sample_dim + (rows,)].mean(dim=sample_dim + 1)
+    return batches - per_sample.mean(dim=sample_dim, keepdim=sample_dim > 0)
+
+
+def gradient_noise(per_sample: torch.Tensor, batch_size: int, n_batches: int, parameters: np.ndarray,
+                   seed: int) -> np.ndarray:
+    """(n_batches, len(parameters)) noise g_batch - g_full of the chosen parameters (columns of per_sample) for random
+    mini-batches drawn without replacement within a batch (000 sec. 5; minibatch_noise)."""
+    return minibatch_noise(per_sample[:, torch.as_tensor(parameters)], batch_size, n_batches, seed).numpy()
 
 
 def histogram_sse(samples: np.ndarray, pdf, bins: int = 40) -> float:
@@ -173,23 +162,11 @@ def covariance_trace_along_layer(model: nn.Module, x: torch.Tensor, y: torch.Ten
 
 
 def gd_steps_batched(models: list[nn.Module], x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> dict:
-    """Full-batch gradient descent for several independent seeds at once: the parameters are stacked
-    (torch.func.stack_module_state) and one vmapped functional call computes every seed's loss and gradient per step.
-    Returns the stacked final parameters. Equivalent to a loop over the models (tested), one kernel launch per layer
-    instead of one per layer and seed."""
-    from torch.func import stack_module_state
-
-    params, buffers = stack_module_state(models)
-    params = {k: v.detach().clone() for k, v in params.items()}
-    template = models[0]
-
-    def loss(p, b):
-        return nn.functional.cross_entropy(functional_call(template, (p, b), (x,)), y)
-    batched_grad = vmap(grad(loss), in_dims=(0, 0))
-    for _ in range(steps):
-        gradients = batched_grad(params, buffers)
-        params = {k: params[k] - lr * gradients[k] for k in params}
-    return params
+    """Full-batch gradient descent for several independent seeds at once (numerics.nets.training.train_stacked with
+    no generators): one vmapped functional call computes every seed's loss and gradient per step. Returns the stacked
+    final parameters. Equivalent to a loop over the models (tested), one kernel launch per layer instead of one per
+    layer and seed."""
+    return train_stacked(models[0], stack(models), (x, y), [(lr, None)] * steps, None)[0]
 
 
 @dataclass(frozen=True)
@@ -226,6 +203,7 @@ def _gradient_trace(model: nn.Module, params: dict, x: torch.Tensor, y: torch.Te
     return ((flat - flat.mean(dim=1, keepdim=True)) ** 2).sum(dim=2).mean(dim=1)
 
 
+# 10 parameters: the model and data plus the experiment's keyword-only settings of 000 appendix A.4, each reported
 def sgd_escape_times(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, batch_size: int,
                      delta_loss: float, runs: int, max_steps: int, seed: int, first_run: int = 0) -> EscapeRun:
     """000 sec. 5 / appendix A.4: from the trained minimum `model`, run `runs` independent SGD chains (batch size
@@ -262,10 +240,8 @@ def sgd_escape_times(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: 
         with torch.no_grad():
             escaped = batched_loss(params, x, y) > minimum_loss + delta_loss
         if escaped.any():
-            steps[alive[escaped].numpy()] = step
             exit_params.append({k: v[escaped] for k, v in params.items()})
-            keep = ~escaped
-            alive, params = alive[keep], {k: v[keep] for k, v in params.items()}
+            params, alive = drop_exited(escaped, step, params, alive, steps)
             if alive.numel() == 0:
                 break
     with torch.no_grad():
@@ -277,6 +253,18 @@ def sgd_escape_times(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: 
             trace_boundary = float(_gradient_trace(model, on_boundary, x, y).mean())
     return EscapeRun(steps, lr, batch_size, delta_loss, minimum_loss, max_steps, seed, trace_minimum, trace_boundary,
                      time.perf_counter() - started)
+
+
+def drop_exited(exited: torch.Tensor, step: int, params: dict, active: torch.Tensor,
+                steps: np.ndarray) -> tuple[dict, torch.Tensor]:
+    """Compaction of a batched escape run: record `step` as the exit step of the active runs marked `exited` (indices
+    `active` into the run list) and drop them from the stacked parameters, so the cost falls as runs leave."""
+    if exited.any():
+        steps[active[exited].numpy()] = step
+        keep = ~exited
+        active = active[keep]
+        params = {name: v[keep] for name, v in params.items()}
+    return params, active
 
 
 def _boundary_crossing(batched_loss, minimum: dict, exits: dict, x, y, level: float, iterations: int = 40) -> dict:

@@ -1,7 +1,7 @@
 """Mean exit times beyond brute force: adaptive multilevel splitting (AMS) with the cycle decomposition.
 
-The estimator works on the Euler-Maruyama chain that numerics.montecarlo simulates (same compiled drift, noise
-and exit test from numerics.torchify), so its answer is the mean exit time of that chain, not of the SDE.
+The estimator works on the Euler-Maruyama chain that numerics.sde.engine simulates (same compiled drift, noise
+and exit test from numerics.sde.torchify), so its answer is the mean exit time of that chain, not of the SDE.
 
 Cycle decomposition (renewal argument; Cérou, Guyader, Lelièvre & Pommier, J. Chem. Phys. 134, 054108 (2011);
 Teo, Mayne, Schulten & Lelièvre, J. Chem. Theory Comput. 12, 2983 (2016); section and equation numbers not
@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable
 
 import numpy as np
@@ -51,9 +51,10 @@ from theory.domain import Ball, Box, Interval
 from theory.errors import ModelError, ParameterError
 from theory.model import Brownian, Model
 
-from .device import describe_device, resolve_device
-from .montecarlo import chunk_seed
-from .torchify import compile_model
+from ..infra.device import describe_device, resolve_device
+from ..infra.validate import require_positive
+from ..sde.engine import chunk_seed
+from ..sde.torchify import compile_model
 
 #: paths are compacted (finished ones dropped) every this many steps
 COMPACT_EVERY = 32
@@ -279,53 +280,56 @@ def _excursions(chain: _Chain, particles: list[_Particle], z_a: float, max_steps
     Paths advance in blocks of COMPACT_EVERY steps into a buffer; records, stops and compaction are found per block
     (a cumulative maximum over the block), so a step costs only the Euler update and xi. A path that stops inside a
     block runs to the block's end; those extra steps are discarded (and counted as work)."""
-    c = chain.compiled
-    count = len(particles)
     x = torch.tensor(np.stack([p.states[-1] for p in particles]), dtype=chain.dtype, device=chain.device)
     running = torch.tensor([p.levels[-1] for p in particles], dtype=chain.dtype, device=chain.device)
     offset = torch.tensor([int(p.steps[-1]) for p in particles], dtype=torch.int64, device=chain.device)
-    ids = torch.arange(count, device=chain.device)
-    rec_ids, rec_levels, rec_states, rec_steps = [], [], [], []
-    block = COMPACT_EVERY
-    steps_in_block = torch.arange(1, block + 1, device=chain.device).unsqueeze(1)
+    ids = torch.arange(len(particles), device=chain.device)
+    records = []
     step = 0
     while x.shape[0]:
         if step >= max_steps:
             raise ParameterError("max_excursion_steps", max_steps, f"more than {step}",
                                  "an AMS excursion neither returned to A nor exited")
-        paths, dim = x.shape
-        states = torch.empty((block, paths, dim), dtype=chain.dtype, device=chain.device)
-        xis = torch.empty((block, paths), dtype=chain.dtype, device=chain.device)
-        for j in range(block):
-            x = chain.step(x)
-            states[j] = x
-            xis[j] = chain.xi(x)
-        outside = c.outside(states.reshape(-1, dim)).reshape(block, paths)
-        stop = outside | (xis <= z_a)
-        stopped = stop.any(dim=0)
-        first_stop = torch.where(stopped, stop.int().argmax(dim=0), block)   # index of the stopping step
-        valid = steps_in_block - 1 <= first_stop                               # steps up to and including it
-        level = torch.where(outside, math.inf, xis).masked_fill_(~valid, -math.inf)
+        states, level, stopped = _excursion_block(chain, x, z_a)
         before = torch.cummax(torch.cat([running.unsqueeze(0), level]), dim=0).values[:-1]
         record = level > before
         if bool(record.any()):
             t, k = record.nonzero(as_tuple=True)
-            rec_ids.append(ids[k])
-            rec_levels.append(level[t, k])
-            rec_states.append(states[t, k])
-            rec_steps.append(offset[k] + step + t + 1)
+            records.append((ids[k], level[t, k], states[t, k], offset[k] + step + t + 1))
         running = torch.maximum(running, level.amax(dim=0))
-        step += block
+        step += COMPACT_EVERY
         keep = ~stopped
-        x, running, offset, ids = x[keep], running[keep], offset[keep], ids[keep]
+        x, running, offset, ids = states[-1][keep], running[keep], offset[keep], ids[keep]
         _check_finite(x, chain.dt)
-    if not rec_ids:
-        return
+    if records:
+        _append_records(particles, records)
+
+
+def _excursion_block(chain: _Chain, x: torch.Tensor, z_a: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """COMPACT_EVERY steps of every path: (states (block, paths, N), level of each step (xi; +inf outside; -inf after
+    the path stopped), whether each path stopped (reached A or B) within the block)."""
+    block = COMPACT_EVERY
+    paths, dim = x.shape
+    states = torch.empty((block, paths, dim), dtype=chain.dtype, device=chain.device)
+    xis = torch.empty((block, paths), dtype=chain.dtype, device=chain.device)
+    for j in range(block):
+        x = chain.step(x)
+        states[j] = x
+        xis[j] = chain.xi(x)
+    outside = chain.compiled.outside(states.reshape(-1, dim)).reshape(block, paths)
+    stop = outside | (xis <= z_a)
+    stopped = stop.any(dim=0)
+    first_stop = torch.where(stopped, stop.int().argmax(dim=0), block)   # index of the stopping step
+    steps_in_block = torch.arange(1, block + 1, device=chain.device).unsqueeze(1)
+    valid = steps_in_block - 1 <= first_stop                               # steps up to and including it
+    level = torch.where(outside, math.inf, xis).masked_fill_(~valid, -math.inf)
+    return states, level, stopped
+
+
+def _append_records(particles: list[_Particle], records: list) -> None:
+    """Append each particle's new records (ids, levels, states, steps per block) to it, in step order."""
     # records are grouped by block and, within a block, by step: a stable sort by particle keeps them in step order
-    ids_all = torch.cat(rec_ids).cpu().numpy()
-    levels_all = torch.cat(rec_levels).cpu().numpy()
-    states_all = torch.cat(rec_states).cpu().numpy()
-    steps_all = torch.cat(rec_steps).cpu().numpy()
+    ids_all, levels_all, states_all, steps_all = (torch.cat(part).cpu().numpy() for part in zip(*records))
     order = np.lexsort((steps_all, ids_all))
     ids_all, levels_all, states_all, steps_all = ids_all[order], levels_all[order], states_all[order], steps_all[order]
     bounds = np.flatnonzero(np.diff(ids_all)) + 1
@@ -336,49 +340,76 @@ def _excursions(chain: _Chain, particles: list[_Particle], z_a: float, max_steps
         p.steps = np.concatenate([p.steps, steps_all[chunk]])
 
 
-def _validate(**values) -> None:
-    """dt a positive finite real; every other argument here counts something: a positive integer."""
-    for name, value in values.items():
-        if name == "dt":
-            if not (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-                    and value > 0):
-                raise ParameterError(name, value, "(0, oo)")
-        elif not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0):
-            raise ParameterError(name, value, "a positive integer")
+# ------------------------------------------------------------------------------ settings
+@dataclass(frozen=True)
+class AmsSettings:
+    """The sizes and limits of one AMS estimate (the keyword options of mean_exit_time_ams).
+
+    replicas: independent estimates (the standard errors come from their spread); particles per replica;
+    killed: particles that die per AMS iteration (default particles // 10); levels: (z_A, z_Sigma), or None to pick
+    the median and the 90% quantile of xi in a pilot run of pilot_paths paths (second half of pilot_steps steps);
+    cycle_paths brute-force paths of `cycles` failed cycles per replica; max_iterations AMS iterations per replica and
+    max_excursion_steps steps per excursion before the estimator gives up."""
+
+    replicas: int = 10
+    particles: int = 200
+    killed: int | None = None
+    levels: tuple[float, float] | None = None
+    cycle_paths: int = 64
+    cycles: int = 4
+    pilot_paths: int = 256
+    pilot_steps: int = 2000
+    max_iterations: int = 100_000
+    max_excursion_steps: int = 10_000_000
+
+    @classmethod
+    def of(cls, options: dict) -> AmsSettings:
+        unknown = set(options) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"mean_exit_time_ams() got unexpected keyword argument(s) {', '.join(sorted(unknown))}; "
+                            f"its settings are {', '.join(f.name for f in fields(cls))}")
+        return cls(**options)
+
+    def checked(self) -> AmsSettings:
+        """These settings with `killed` and `levels` resolved, or a one-line ParameterError."""
+        for name in ("replicas", "particles", "cycle_paths", "cycles", "pilot_paths", "pilot_steps", "max_iterations",
+                     "max_excursion_steps"):
+            require_positive(name, getattr(self, name), count=True)
+        if self.replicas < 2:
+            raise ParameterError("replicas", self.replicas, "at least 2", "the standard error needs independent replicas")
+        killed = max(1, self.particles // 10) if self.killed is None else self.killed
+        if not (isinstance(killed, numbers.Integral) and not isinstance(killed, bool) and 1 <= killed < self.particles):
+            raise ParameterError("killed", killed, f"an integer in [1, particles = {self.particles})")
+        return replace(self, killed=killed)
+
+    def checked_levels(self) -> tuple[float, float] | None:
+        if self.levels is None:
+            return None
+        try:
+            pair = tuple(float(v) for v in self.levels)
+        except (TypeError, ValueError):
+            pair = ()
+        if len(pair) != 2:
+            raise ParameterError("levels", self.levels, "None or two real numbers (z_A, z_Sigma)")
+        return pair
 
 
 # ------------------------------------------------------------------------------ the estimator
-def mean_exit_time_ams(model: Model, *, dt: float, replicas: int = 10, particles: int = 200, killed: int | None = None,
-                       reaction_coordinate=None, levels: tuple[float, float] | None = None, cycle_paths: int = 64,
-                       cycles: int = 4, pilot_paths: int = 256, pilot_steps: int = 2000,
-                       max_iterations: int = 100_000, max_excursion_steps: int = 10_000_000, seed: int = 0,
-                       device="auto", dtype: torch.dtype = torch.float64) -> SplittingResult:
+def mean_exit_time_ams(model: Model, *, dt: float, reaction_coordinate=None, seed: int = 0, device="auto",
+                       dtype: torch.dtype = torch.float64, **settings) -> SplittingResult:
     """Mean exit time of the Euler-Maruyama chain of a bound Model (Brownian noise, additive or state-dependent)
     from its domain, by the cycle decomposition with AMS for the rare probability (see the module docstring).
 
     reaction_coordinate: None (progress_to_boundary), a SymPy expression in the state, or a callable mapping a
-    (paths, N) tensor to (paths,). levels = (z_A, z_Sigma); None picks the median and the 90% quantile of xi in a
-    pilot run (pilot_paths paths, second half of pilot_steps steps). `killed` particles die per AMS iteration
-    (default particles // 10); each replica runs cycle_paths brute-force paths of `cycles` failed cycles.
+    (paths, N) tensor to (paths,). settings: AmsSettings (replicas, particles, killed, levels, cycle_paths, cycles,
+    pilot_paths, pilot_steps, max_iterations, max_excursion_steps).
     """
-    _validate(dt=dt, replicas=replicas, particles=particles, cycle_paths=cycle_paths, cycles=cycles,
-              pilot_paths=pilot_paths, pilot_steps=pilot_steps, max_iterations=max_iterations,
-              max_excursion_steps=max_excursion_steps)
-    if replicas < 2:
-        raise ParameterError("replicas", replicas, "at least 2", "the standard error needs independent replicas")
-    killed = max(1, particles // 10) if killed is None else killed
-    if not (isinstance(killed, numbers.Integral) and not isinstance(killed, bool) and 1 <= killed < particles):
-        raise ParameterError("killed", killed, f"an integer in [1, particles = {particles})")
+    settings = AmsSettings.of(settings)
+    require_positive("dt", dt)
+    settings = settings.checked()
     if not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0):
         raise ParameterError("seed", seed, "a non-negative integer")
-    if levels is not None:
-        try:
-            pair = tuple(float(v) for v in levels)
-        except (TypeError, ValueError):
-            pair = ()
-        if len(pair) != 2:
-            raise ParameterError("levels", levels, "None or two real numbers (z_A, z_Sigma)")
-        levels = pair
+    settings = replace(settings, levels=settings.checked_levels())
     if not isinstance(model, Model):
         raise ModelError(f"the splitting estimator needs a theory.model.Model, got {type(model).__name__}")
     started = time.perf_counter()
@@ -387,29 +418,61 @@ def mean_exit_time_ams(model: Model, *, dt: float, replicas: int = 10, particles
     if all(entry == 0 for entry in model.diffusion):
         raise ModelError("no noise: sigma = 0, so the dynamic is a deterministic flow with no rare exit to split; "
                          "integrate dx/dt = b(x) (or use simulate_exit)")
-    xi = _reaction_coordinate(model, reaction_coordinate, device, dtype)
-    chain = _Chain(model, dt, xi, device, dtype, seed)
+    chain = _Chain(model, dt, _reaction_coordinate(model, reaction_coordinate, device, dtype), device, dtype, seed)
     start = chain.compiled.start.unsqueeze(0)
+    z_a, z_sigma = _levels(chain, model, start, settings)
+    phase = _cycle_phase(chain, start, settings, z_a, z_sigma, model.dimension)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
+    reps = _ams_phase(chain, phase, settings, z_a, rng)
+    estimate = _estimate(reps, phase, settings)
+    return SplittingResult(
+        **estimate, dt=dt, levels=(z_a, z_sigma), replicas=settings.replicas, particles=settings.particles,
+        killed_per_iteration=settings.killed, iterations=np.array([rep["iterations"] for rep in reps]),
+        path_steps=chain.path_steps, seed=seed, device=describe_device(device),
+        seconds=time.perf_counter() - started, cycles_measured=int(phase.counts["F"].sum()),
+        details={"brute-force successes in the cycle phase": phase.successes,
+                 "E[T_0], E[F|fail], E[R] (steps)": [phase.overall[k] for k in ("T0", "F", "R")]},
+    )
+
+
+def _levels(chain: _Chain, model: Model, start: torch.Tensor, settings: AmsSettings) -> tuple[float, float]:
+    """(z_A, z_Sigma): given, or from a pilot run; checked against the start."""
     if bool(chain.compiled.outside(start)[0]):
         raise ModelError(f"the start {model.start} is not inside the domain {model.domain}")
-    xi_start = float(xi(start)[0])
-    if levels is None:
-        pilot = _pilot_levels(chain, start, pilot_paths, pilot_steps)
+    xi_start = float(chain.xi(start)[0])
+    if settings.levels is None:
+        pilot = _pilot_levels(chain, start, settings.pilot_paths, settings.pilot_steps)
         z_a, z_sigma = (float(q) for q in np.quantile(pilot, [0.5, 0.9]))
     else:
-        z_a, z_sigma = (float(v) for v in levels)
+        z_a, z_sigma = (float(v) for v in settings.levels)
     if not (math.isfinite(z_a) and math.isfinite(z_sigma) and z_a < z_sigma):
         raise ParameterError("levels", (z_a, z_sigma), "finite z_A < z_Sigma")
     if not xi_start < z_sigma:
         raise ParameterError("levels", (z_a, z_sigma), f"z_Sigma above xi(start) = {xi_start:g}",
                              "the start must lie below the level surface Sigma")
+    return z_a, z_sigma
 
-    # brute-force phase: all replicas' cycle paths in one batch, split by replica afterwards
-    cyc = _cycles(chain, start, replicas * cycle_paths, cycles, z_a, z_sigma, max_excursion_steps)
-    entrance = np.concatenate(cyc["entrance"]) if cyc["entrance"] else np.zeros((0, model.dimension))
+
+@dataclass
+class _CyclePhase:
+    """What the brute-force phase measured: entrance states on Sigma (and the replica of each), per-replica sums and
+    counts of T_0, F and R (the jackknife leaves out whole replicas), their overall means, and the successes."""
+
+    entrance: np.ndarray
+    owner: np.ndarray
+    sums: dict
+    counts: dict
+    overall: dict
+    successes: int
+
+
+def _cycle_phase(chain: _Chain, start: torch.Tensor, settings: AmsSettings, z_a: float, z_sigma: float,
+                 dimension: int) -> _CyclePhase:
+    """All replicas' cycle paths in one batch, split by replica afterwards."""
+    replicas, cycle_paths = settings.replicas, settings.cycle_paths
+    cyc = _cycles(chain, start, replicas * cycle_paths, settings.cycles, z_a, z_sigma, settings.max_excursion_steps)
+    entrance = np.concatenate(cyc["entrance"]) if cyc["entrance"] else np.zeros((0, dimension))
     owner = np.concatenate(cyc["entrance_path"]) // cycle_paths if cyc["entrance_path"] else np.zeros(0, int)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
-    # per-replica sums and counts of T_0, F, R (the jackknife leaves out whole replicas)
     sums, counts, overall = {}, {}, {}
     for key in ("T0", "F", "R"):
         times = np.concatenate([t for t, _ in cyc[key]] or [np.zeros(0)]).astype(float)
@@ -420,54 +483,69 @@ def mean_exit_time_ams(model: Model, *, dt: float, replicas: int = 10, particles
         sums[key] = np.bincount(who, weights=times, minlength=replicas)
         counts[key] = np.bincount(who, minlength=replicas).astype(float)
         overall[key] = float(times.mean())
+    return _CyclePhase(entrance, owner, sums, counts, overall, cyc["successes"])
 
-    # AMS, all replicas advanced together
-    reps = []
-    for r in range(replicas):
-        pool = entrance[owner == r]
-        if pool.shape[0] == 0:
-            raise ParameterError("cycle_paths", cycle_paths, "enough paths to reach Sigma in every replica")
-        chosen = pool[rng.integers(pool.shape[0], size=particles)]
-        xi_chosen = xi(torch.tensor(chosen, dtype=dtype, device=device))
-        outside = chain.compiled.outside(torch.tensor(chosen, dtype=dtype, device=device)).cpu().numpy()
-        level0 = np.where(outside, math.inf, xi_chosen.cpu().numpy())
-        reps.append({"particles": [_Particle(np.array([level0[i]]), chosen[i:i + 1].copy(), np.array([0]))
-                                   for i in range(particles)], "log_weight": 0.0, "iterations": 0, "done": False})
+
+def _ams_phase(chain: _Chain, phase: _CyclePhase, settings: AmsSettings, z_a: float, rng) -> list[dict]:
+    """AMS, all replicas advanced together: particles drawn from each replica's entrance states, then iterations
+    until every replica is done."""
+    reps = [_start_replica(chain, phase.entrance[phase.owner == r], settings, rng) for r in range(settings.replicas)]
     _excursions(chain, [p for rep in reps for p in rep["particles"] if math.isfinite(p.score)], z_a,
-                max_excursion_steps)
+                settings.max_excursion_steps)
     while not all(rep["done"] for rep in reps):
         pending = []
         for rep in reps:
-            if rep["done"]:
-                continue
-            scores = np.array([p.score for p in rep["particles"]])
-            level = np.partition(scores, killed - 1)[killed - 1]
-            if level == math.inf:
-                rep["done"] = True
-                continue
-            dead = np.flatnonzero(scores <= level)
-            if dead.size == particles:      # every particle tied at the level: extinction, p_hat = 0
-                rep["log_weight"], rep["done"] = -math.inf, True
-                continue
-            if rep["iterations"] >= max_iterations:
-                raise ParameterError("max_iterations", max_iterations, f"more than {max_iterations}",
-                                     "the event is rarer than the iterations allow: raise max_iterations")
-            rep["iterations"] += 1
-            rep["log_weight"] += math.log1p(-dead.size / particles)
-            alive = np.flatnonzero(scores > level)
-            for i, parent in zip(dead, rng.choice(alive, size=dead.size)):
-                source = rep["particles"][parent]
-                cut = int(np.searchsorted(source.levels, level, side="right"))  # first record above the level
-                clone = _Particle(source.levels[:cut + 1].copy(), source.states[:cut + 1].copy(),
-                                  source.steps[:cut + 1].copy())
-                rep["particles"][i] = clone
-                if math.isfinite(clone.score):
-                    pending.append(clone)
+            if not rep["done"]:
+                pending += _ams_iteration(rep, settings, rng)
         if pending:
-            _excursions(chain, pending, z_a, max_excursion_steps)
+            _excursions(chain, pending, z_a, settings.max_excursion_steps)
+    return reps
 
-    # per-replica estimates
-    n = float(particles)
+
+def _start_replica(chain: _Chain, pool: np.ndarray, settings: AmsSettings, rng) -> dict:
+    if pool.shape[0] == 0:
+        raise ParameterError("cycle_paths", settings.cycle_paths, "enough paths to reach Sigma in every replica")
+    chosen = pool[rng.integers(pool.shape[0], size=settings.particles)]
+    states = torch.tensor(chosen, dtype=chain.dtype, device=chain.device)
+    outside = chain.compiled.outside(states).cpu().numpy()
+    level0 = np.where(outside, math.inf, chain.xi(states).cpu().numpy())
+    return {"particles": [_Particle(np.array([level0[i]]), chosen[i:i + 1].copy(), np.array([0]))
+                          for i in range(settings.particles)], "log_weight": 0.0, "iterations": 0, "done": False}
+
+
+def _ams_iteration(rep: dict, settings: AmsSettings, rng) -> list[_Particle]:
+    """One AMS iteration of a replica: kill the particles at or below the killed-th smallest score, clone survivors
+    up to their first record above it; returns the clones that still have to run."""
+    particles, killed = settings.particles, settings.killed
+    scores = np.array([p.score for p in rep["particles"]])
+    level = np.partition(scores, killed - 1)[killed - 1]
+    if level == math.inf:
+        rep["done"] = True
+        return []
+    dead = np.flatnonzero(scores <= level)
+    if dead.size == particles:      # every particle tied at the level: extinction, p_hat = 0
+        rep["log_weight"], rep["done"] = -math.inf, True
+        return []
+    if rep["iterations"] >= settings.max_iterations:
+        raise ParameterError("max_iterations", settings.max_iterations, f"more than {settings.max_iterations}",
+                             "the event is rarer than the iterations allow: raise max_iterations")
+    rep["iterations"] += 1
+    rep["log_weight"] += math.log1p(-dead.size / particles)
+    alive = np.flatnonzero(scores > level)
+    pending = []
+    for i, parent in zip(dead, rng.choice(alive, size=dead.size)):
+        source = rep["particles"][parent]
+        cut = int(np.searchsorted(source.levels, level, side="right"))  # first record above the level
+        clone = _Particle(source.levels[:cut + 1].copy(), source.states[:cut + 1].copy(), source.steps[:cut + 1].copy())
+        rep["particles"][i] = clone
+        if math.isfinite(clone.score):
+            pending.append(clone)
+    return pending
+
+
+def _estimate(reps: list[dict], phase: _CyclePhase, settings: AmsSettings) -> dict:
+    """Per-replica p and E[S 1_B], the cycle-decomposition estimate of E[tau] and its delete-one jackknife error."""
+    replicas, n = settings.replicas, float(settings.particles)
     p_r = np.array([math.exp(rep["log_weight"]) * sum(p.score == math.inf for p in rep["particles"]) / n
                     for rep in reps])
     s_r = np.array([math.exp(rep["log_weight"]) * sum(float(p.steps[-1]) for p in rep["particles"]
@@ -477,7 +555,7 @@ def mean_exit_time_ams(model: Model, *, dt: float, replicas: int = 10, particles
         p = p_r[mask].mean()
         if not p > 0:
             return math.nan, p, math.nan, math.nan
-        mean = {key: sums[key][mask].sum() / counts[key][mask].sum() for key in sums}
+        mean = {key: phase.sums[key][mask].sum() / phase.counts[key][mask].sum() for key in phase.sums}
         loop = mean["F"] + mean["R"]
         reach = mean["T0"] + s_r[mask].mean() / p
         return mean["T0"] + (1 - p) / p * loop + s_r[mask].mean() / p, p, loop, reach
@@ -486,26 +564,19 @@ def mean_exit_time_ams(model: Model, *, dt: float, replicas: int = 10, particles
     tau, p, loop, reach = estimate(everyone)
     # a budget too small for the event is the caller's to mend (raise particles): an input error, said in one line
     if not p > 0:
-        raise ParameterError("particles", particles, "enough for some replica to reach the exit",
+        raise ParameterError("particles", settings.particles, "enough for some replica to reach the exit",
                              "p_hat = 0 in every replica: raise particles or check that the reaction coordinate "
                              "leads to the exit")
     with np.errstate(invalid="ignore", divide="ignore"):   # 0/0 where the others saw no cycle: said below
         leave_one_out = np.array([estimate(everyone & (np.arange(replicas) != r))[0] for r in range(replicas)])
     if not np.all(np.isfinite(leave_one_out)):
         if np.count_nonzero(p_r > 0) < 2:
-            raise ParameterError("particles", particles, "enough for p_hat > 0 in at least two replicas",
+            raise ParameterError("particles", settings.particles, "enough for p_hat > 0 in at least two replicas",
                                  "p_hat = 0 in all but one replica, so the jackknife error is undefined; raise particles")
-        raise ParameterError("cycle_paths", cycle_paths, "enough for the replicas to observe T_0, F and R",
+        raise ParameterError("cycle_paths", settings.cycle_paths, "enough for the replicas to observe T_0, F and R",
                              "leaving one replica out leaves none of a cycle phase's times, so the jackknife error is "
                              "undefined; raise cycle_paths")
     jackknife = math.sqrt((replicas - 1) / replicas * np.sum((leave_one_out - leave_one_out.mean()) ** 2))
-    return SplittingResult(
-        probability=float(p), probability_stderr=float(p_r.std(ddof=1) / math.sqrt(replicas)),
-        mean_steps=float(tau), mean_steps_stderr=float(jackknife), loop_steps=float(loop), reach_steps=float(reach),
-        dt=dt, levels=(z_a, z_sigma), replicas=replicas, particles=particles, killed_per_iteration=killed,
-        replica_probabilities=p_r, iterations=np.array([rep["iterations"] for rep in reps]),
-        path_steps=chain.path_steps, seed=seed, device=describe_device(device),
-        seconds=time.perf_counter() - started, cycles_measured=int(counts["F"].sum()),
-        details={"brute-force successes in the cycle phase": cyc["successes"],
-                 "E[T_0], E[F|fail], E[R] (steps)": [overall[k] for k in ("T0", "F", "R")]},
-    )
+    return {"probability": float(p), "probability_stderr": float(p_r.std(ddof=1) / math.sqrt(replicas)),
+            "mean_steps": float(tau), "mean_steps_stderr": float(jackknife), "loop_steps": float(loop),
+            "reach_steps": float(reach), "replica_probabilities": p_r}

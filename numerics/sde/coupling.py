@@ -13,7 +13,7 @@ import torch
 from theory.errors import ModelError, ParameterError
 from theory.model import Brownian, Model
 
-from .device import describe_device, resolve_device
+from ..infra.device import describe_device, resolve_device
 from .torchify import compile_model
 
 
@@ -61,6 +61,8 @@ def simulate_states(model: Model, start, *, n_paths: int, dt: float, times, seed
                                                                        dtype=dtype)}
 
 
+# 9 parameters: the two starts beside simulate_states' keywords (n_paths, dt, times, seed, device, dtype), as callers
+# pass them
 def synchronous_coupling(model: Model, start_x, start_y, *, n_paths: int, dt: float, times, seed: int = 0,
                          device="auto", dtype: torch.dtype = torch.float64) -> CouplingResult:
     """Two copies from start_x and start_y with shared increments (Euler-Maruyama, Itô); E|X - Y|^2 at `times`.

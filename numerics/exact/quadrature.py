@@ -119,10 +119,10 @@ def _problem(model: Model, x0) -> _Problem:
         raise ModelError(f"quadrature needs a theory.model.Model, got {type(model).__name__}")
     if not isinstance(model.noise, Brownian):
         raise ModelError(f"quadrature solves the Brownian generator; {model.name!r} has alpha-stable (Lévy) noise, "
-                         "whose generator is nonlocal: use Monte Carlo (numerics.montecarlo.simulate_exit)")
+                         "whose generator is nonlocal: use Monte Carlo (numerics.simulate_exit)")
     if not isinstance(model.domain, Interval) or model.dimension != 1:
         raise ModelError("quadrature exit times are for 1-D models on an interval: use Monte Carlo "
-                         "(numerics.montecarlo.simulate_exit)")
+                         "(numerics.simulate_exit)")
     model.require_numeric()
     variance = model.covariance[0, 0]
     if variance == 0:

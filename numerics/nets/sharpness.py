@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -42,7 +42,12 @@ from torch.func import functional_call, grad, stack_module_state, vmap
 
 from theory.errors import ParameterError
 
-from .networks import train_to_minimum
+from .gradients import (
+    TrainedMinimum,
+    drop_exited,
+    per_sample_gradients,
+    train_to_minimum,
+)
 
 SEED_003 = "003_363d0c39ed306341.txt"
 SYSTEMS = ("sgd", "proximal")
@@ -66,48 +71,20 @@ def mse(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return ((outputs - targets) ** 2).sum(dim=-1) / 2
 
 
-@dataclass(frozen=True)
-class MseMinimum:
-    """A GD-trained minimum theta* of the MSE loss with the data it was trained on."""
-
-    model: nn.Module
-    x: torch.Tensor
-    targets: torch.Tensor
-    iterations: int
-    loss: float                 # L(theta*)
-    gradient_norm: float        # |grad L(theta*)|
-    reached: bool               # 000 A.4 criterion reached (loss change < threshold for `patience` iterations)
-    threshold: float
-    patience: int
-    lr: float
-
-    @property
-    def n_samples(self) -> int:
-        return int(self.x.shape[0])
-
-    @property
-    def n_parameters(self) -> int:
-        return sum(p.numel() for p in self.model.parameters())
-
-    def parameters(self) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.model.named_parameters()}
-
-
 def train_mse_minimum(model: nn.Module, x: torch.Tensor, targets: torch.Tensor, *, lr: float = 0.5,
-                      threshold: float = 1e-9, patience: int = 200, max_iterations: int = 20000) -> MseMinimum:
+                      threshold: float = 1e-9, patience: int = 200, max_iterations: int = 20000) -> TrainedMinimum:
     """Full-batch GD on the MSE loss until the loss changes by less than `threshold` for `patience` consecutive
-    iterations (000 appendix A.4's criterion, as numerics.networks.train_to_minimum) or `max_iterations`
+    iterations (000 appendix A.4's criterion, as numerics.nets.train_to_minimum) or `max_iterations`
     (reached = False, reported). 003 sec. 5 runs GD for 1000 epochs."""
     _positive("lr", lr, "GD learning rate")
     trained = train_to_minimum(model, x, targets, lr=lr, threshold=threshold, patience=patience,
-                               max_iterations=max_iterations, loss_fn=lambda out, t: mse(out, t).mean())
+                               max_iterations=max_iterations, loss_fn=mse_loss)
     model.zero_grad()
-    loss = mse(model(x), targets).mean()
+    loss = mse_loss(model(x), targets)
     loss.backward()
     gradient_norm = math.sqrt(sum(float((p.grad ** 2).sum()) for p in model.parameters()))
     model.zero_grad()
-    return MseMinimum(model, x, targets, trained.iterations, float(loss.detach()), gradient_norm, trained.reached,
-                      threshold, patience, lr)
+    return replace(trained, final_loss=float(loss.detach()), x=x, targets=targets, gradient_norm=gradient_norm)
 
 
 def _positive(name: str, value, meaning: str) -> None:
@@ -127,14 +104,9 @@ def transformed_loss(template: nn.Module, params: dict, x: torch.Tensor, targets
     return depth * average
 
 
-def per_sample_gradients(minimum: MseMinimum) -> torch.Tensor:
-    """(n, d) per-sample gradients of l_i at theta* (untransformed loss), by torch.func vmap."""
-    params = minimum.parameters()
-
-    def sample_loss(p, xi, ti):
-        return transformed_loss(minimum.model, p, xi.unsqueeze(0), ti.unsqueeze(0), 1.0, 1.0)
-    grads = vmap(grad(sample_loss), in_dims=(None, 0, 0))(params, minimum.x, minimum.targets)
-    return torch.cat([g.reshape(minimum.n_samples, -1) for g in grads.values()], dim=1)
+def mse_loss(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """L = mean_i l_i, the untransformed loss of 003 sec. 5 (a = b = 1)."""
+    return mse(outputs, targets).mean()
 
 
 def sgd_noise_trace(per_sample: torch.Tensor, batch_size: int) -> float:
@@ -150,7 +122,7 @@ def sgd_noise_trace(per_sample: torch.Tensor, batch_size: int) -> float:
 MATCHING_RULES = ("top_noise", "trace")
 
 
-def matched_isotropic_std(minimum: MseMinimum, batch_size: int, rule: str = "top_noise") -> float:
+def matched_isotropic_std(minimum: TrainedMinimum, batch_size: int, rule: str = "top_noise") -> float:
     """sigma_0 of the proximal system's noise eta sigma_0 / sqrt(B) xi, matched to SGD's noise eta (grad L^B - grad L)
     at theta* of the untransformed loss at the reference batch size B (the matching rule; eq. 4 sets C = I, the
     scale is ours):
@@ -163,7 +135,7 @@ def matched_isotropic_std(minimum: MseMinimum, batch_size: int, rule: str = "top
        not exit within any budget that SGD needs)."""
     if rule not in MATCHING_RULES:
         raise ParameterError("rule", rule, f"one of {MATCHING_RULES}", "how sigma_0 is matched to SGD's noise")
-    per_sample = per_sample_gradients(minimum)
+    per_sample = per_sample_gradients(minimum.model, minimum.x, minimum.targets, mse_loss)
     n = per_sample.shape[0]
     _check_batch(batch_size, n)
     if rule == "trace":
@@ -179,7 +151,7 @@ def _check_batch(batch_size, n: int) -> None:
                              "003 eq. 1: B samples of the training set")
 
 
-def top_hessian_eigenvalue(minimum: MseMinimum, sharpness: float = 1.0, depth: float = 1.0,
+def top_hessian_eigenvalue(minimum: TrainedMinimum, sharpness: float = 1.0, depth: float = 1.0,
                            iterations: int = 100, seed: int = 0) -> float:
     """lambda_max of the Hessian of L_ab at its minimum theta* / sqrt(a) by power iteration on Hessian-vector
     products (torch.func.jvp of grad). 003 Definition 3: sharpness = lambda_max(H*); sec. 5: L(sqrt(a) theta) has
@@ -189,7 +161,7 @@ def top_hessian_eigenvalue(minimum: MseMinimum, sharpness: float = 1.0, depth: f
     return _power_iteration(minimum, sharpness, depth, iterations, seed)[0]
 
 
-def _power_iteration(minimum: MseMinimum, sharpness: float, depth: float, iterations: int,
+def _power_iteration(minimum: TrainedMinimum, sharpness: float, depth: float, iterations: int,
                      seed: int) -> tuple[float, torch.Tensor]:
     params = {k: v / math.sqrt(sharpness) for k, v in minimum.parameters().items()}
     names = list(params)
@@ -210,6 +182,28 @@ def _power_iteration(minimum: MseMinimum, sharpness: float, depth: float, iterat
         value = float(v @ hv)
         v = hv / hv.norm()
     return value, v
+
+
+def assumption_2(minimum: TrainedMinimum, per_sample: torch.Tensor) -> dict:
+    """003 Assumption 2 (sec. 2.3: C(theta) ~ H*) measured at theta* for the untransformed loss (a = b = 1): tr C (the
+    per-sample gradient covariance, population convention 1/n) against tr H* (exact Hessian of L at theta*), and the cosine of
+    the two matrices (1: proportional). Under L -> b L(sqrt(a) theta) in the coordinates theta, C -> a b^2 C and
+    H -> a b H, so tr C / tr H -> b tr C / tr H: the sharpness map keeps the ratio, the depth map multiplies it by b."""
+    params = minimum.parameters()
+    names = list(params)
+    shapes, sizes = [params[k].shape for k in names], [params[k].numel() for k in names]
+    flat = torch.cat([params[k].reshape(-1) for k in names])
+
+    def loss_of_flat(vector):
+        pieces = dict(zip(names, (p.reshape(s) for p, s in zip(torch.split(vector, sizes), shapes))))
+        return transformed_loss(minimum.model, pieces, minimum.x, minimum.targets, 1.0, 1.0)
+    hessian = torch.func.hessian(loss_of_flat)(flat)
+    centred = per_sample - per_sample.mean(dim=0)
+    covariance = centred.T @ centred / per_sample.shape[0]
+    cosine = float((covariance * hessian).sum() / (covariance.norm() * hessian.norm()))
+    return {"tr C": float(covariance.trace()), "tr H*": float(hessian.trace()),
+            "tr C / tr H* (Assumption 2: 1)": float(covariance.trace() / hessian.trace()),
+            "cosine of C and H* (proportional: 1)": cosine}
 
 
 # ------------------------------------------------------------------------------ batched exit-time engine
@@ -288,7 +282,7 @@ class BatchedRuns:
     per run without replacement and weights the first B_r of them 1/B_r (the others 0), so runs with different
     batch sizes share one batched call."""
 
-    def __init__(self, minimum: MseMinimum, system: str, settings: list[ExitSetting], runs: int,
+    def __init__(self, minimum: TrainedMinimum, system: str, settings: list[ExitSetting], runs: int,
                  noise_std: float | None = None):
         if system not in SYSTEMS:
             raise ParameterError("system", system, f"one of {SYSTEMS}", "SGD (003 eq. 1) or the proximal system (eq. 4)")
@@ -346,7 +340,7 @@ class BatchedRuns:
     def proximal_gradient(self, params: dict, active: torch.Tensor) -> tuple[dict, torch.Tensor]:
         """Full-batch gradient of L_ab and the excess loss L_ab - b L(theta*), in one vmapped call."""
         gradients, values = self._full_grad_and_loss(params, self.sharpness[active], self.depth[active])
-        return gradients, values - self.depth[active] * self.minimum.loss
+        return gradients, values - self.depth[active] * self.minimum.final_loss
 
     def proximal_update(self, params: dict, gradients: dict, active: torch.Tensor, randomness: torch.Tensor) -> dict:
         """003 eq. 4 discretised like eq. 2: theta - eta grad L_ab + eta sigma_0 / sqrt(B) xi."""
@@ -359,14 +353,14 @@ class BatchedRuns:
     def excess_loss(self, params: dict, active: torch.Tensor) -> torch.Tensor:
         """L_ab(theta) - L_ab(theta*_a) = L_ab(theta) - b L(theta*) per active run."""
         return self._full_loss(params, self.sharpness[active], self.depth[active]) - self.depth[active] * \
-            self.minimum.loss
+            self.minimum.final_loss
 
 
 def _expand(per_run: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     return per_run.reshape(-1, *[1] * (like.dim() - 1))
 
 
-def exit_times(minimum: MseMinimum, system: str, settings: list[ExitSetting], *, runs: int, depth_gap: float,
+def exit_times(minimum: TrainedMinimum, system: str, settings: list[ExitSetting], *, runs: int, depth_gap: float,
                max_steps: int, seed: int, noise_std: float | None = None) -> ExitRecord:
     """First step k at which L_ab(theta_k) - L_ab(theta*_a) >= b Delta_L (full-batch loss after every step), for
     `runs` independent runs per setting, all advanced together; exited runs leave the batch. Reproducible for a
@@ -388,8 +382,9 @@ def exit_times(minimum: MseMinimum, system: str, settings: list[ExitSetting], *,
             for k in range(1, max_steps + 1):
                 params = engine.step(params, active, engine.draw(active, generator))
                 run_steps += len(active)
-                params, active = _record_exits(engine.excess_loss(params, active), threshold, k, params, active,
-                                               steps)
+                # a non-finite loss counts as an exit: ~(excess < threshold), not excess >= threshold
+                exited = ~(engine.excess_loss(params, active) < threshold[active])
+                params, active = drop_exited(exited, k, params, active, steps)
                 if len(active) == 0:
                     break
         else:
@@ -402,21 +397,8 @@ def exit_times(minimum: MseMinimum, system: str, settings: list[ExitSetting], *,
                 gradients, excess = engine.proximal_gradient(params, active)
                 exited = ~(excess < threshold[active])
                 gradients = {name: v[~exited] for name, v in gradients.items()}
-                params, active = _record_exits(excess, threshold, k, params, active, steps)
+                params, active = drop_exited(exited, k, params, active, steps)
                 if len(active) == 0:
                     break
     return ExitRecord(system, list(settings), steps.reshape(len(settings), runs), max_steps, depth_gap, noise_std,
                       seed, time.perf_counter() - started, run_steps)
-
-
-def _record_exits(excess: torch.Tensor, threshold: torch.Tensor, k: int, params: dict, active: torch.Tensor,
-                  steps: np.ndarray) -> tuple[dict, torch.Tensor]:
-    """Mark the active runs whose excess loss reached b Delta_L (or is not finite: a divergence counts as an exit)
-    as exited at step k and drop them from the batch."""
-    exited = ~(excess < threshold[active])
-    if exited.any():
-        steps[active[exited].numpy()] = k
-        keep = ~exited
-        active = active[keep]
-        params = {name: v[keep] for name, v in params.items()}
-    return params, active

@@ -16,10 +16,9 @@ import torch
 
 from theory.domain import Ball, Box, Interval
 from theory.errors import ModelError
-from theory.levy import MEASURE_CONSTANT
 from theory.model import TIME, AlphaStable, Brownian, Model
 
-from .stable import symmetric_stable
+from .stable import increment_scale, measure_constant, symmetric_stable
 
 
 def _columns(expressions: list[sp.Expr], state: tuple[sp.Symbol, ...]) -> Callable:
@@ -160,8 +159,8 @@ def _guarded(average: Callable, factor: sp.Expr) -> Callable:
 
 def _increments(model: Model, device: torch.device, dtype: torch.dtype) -> Callable:
     """Increments of the driving noise over a step dt: Brownian sqrt(dt) N(0, I), or, per coordinate,
-    the stable increment (C_alpha dt)^(1/alpha) X with X standard SaS (C_alpha = 1 for the standard
-    measure; theory.levy.MEASURE_CONSTANT for the papers' |y|^(-1-alpha) dy)."""
+    the stable increment (C_alpha dt)^(1/alpha) X with X standard SaS (the rule of numerics.sde.stable:
+    measure_constant, increment_scale)."""
     columns = model.diffusion.shape[1]
     if isinstance(model.noise, Brownian):
         def brownian(rows: int, generator: torch.Generator, dt: float) -> torch.Tensor:
@@ -171,12 +170,11 @@ def _increments(model: Model, device: torch.device, dtype: torch.dtype) -> Calla
             return z.to(dtype).mul_(math.sqrt(dt))
         return brownian
     alphas = [float(a) for a in model.noise.alphas]
-    constant = MEASURE_CONSTANT.lambdify("mpmath")
-    scales = [float(constant(a)) if model.noise.measure == "unnormalised" and a < 2 else 1.0 for a in alphas]
+    constants = [measure_constant(a, model.noise.measure) for a in alphas]
 
     def stable(rows: int, generator: torch.Generator, dt: float) -> torch.Tensor:
-        return torch.stack([symmetric_stable(a, (rows,), generator, device, dtype) * (c * dt) ** (1 / a)
-                            for a, c in zip(alphas, scales)], dim=1)
+        return torch.stack([symmetric_stable(a, (rows,), generator, device, dtype) * increment_scale(a, c, dt)
+                            for a, c in zip(alphas, constants)], dim=1)
     return stable
 
 

@@ -8,50 +8,26 @@ same epochs, (c) neither; (a) and (b) reach almost the same top-1 (66.7 / 66.4),
 decay or increase factor k (the paper does not state its batch factor; we use the same k for both, the equivalence of
 Smith et al. 2018, the paper's ref. [58]: lr * steps per epoch is the same in (a) and (b)).
 
-Several seeds are trained at once as one batched model (torch.func.stack_module_state + functional_call + vmap over
-the stacked parameters); each seed draws its own mini-batch order from its own generator.
+Several seeds are trained at once as one batched model (numerics.nets.training.train_stacked: stacked parameters,
+functional_call + vmap); each seed draws its own mini-batch order from its own generator.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
-from torch.func import functional_call, grad, stack_module_state, vmap
+from torch.func import functional_call, grad, vmap
 
 from theory.errors import ParameterError
 
-from .networks import standardise
+from .data import Splits
+from .gradients import minibatch_noise
+from .training import BatchedRun, stack, train_stacked
 
 SCHEDULES = ("lr_decay", "batch_increase", "constant")
-
-
-@dataclass(frozen=True)
-class DigitsSplit:
-    x_train: torch.Tensor   # (n_train, 1, 8, 8) float32, standardised with the training pixels' mean and sd
-    y_train: torch.Tensor   # (n_train,) int64
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-
-
-def digits(test_fraction: float = 0.5, seed: int = 0) -> DigitsSplit:
-    """scikit-learn's digits (1797 images 8x8, 10 classes), a stratified train/test split with a fixed seed, pixels
-    standardised by the training set's per-pixel mean and sd (constant pixels: sd taken as 1)."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    if not 0.05 <= test_fraction <= 0.9:
-        raise ParameterError("test_fraction", test_fraction, "[0.05, 0.9]", "the share of images held out for test")
-    data = load_digits()
-    x_train, x_test, y_train, y_test = train_test_split(data.data, data.target, test_size=test_fraction,
-                                                        random_state=seed, stratify=data.target)
-
-    def images(x):
-        return torch.tensor(standardise(x, x_train), dtype=torch.float32).reshape(-1, 1, 8, 8)
-    return DigitsSplit(images(x_train), torch.tensor(y_train, dtype=torch.int64),
-                       images(x_test), torch.tensor(y_test, dtype=torch.int64))
 
 
 def small_cnn(seed: int, channels: int = 8) -> nn.Module:
@@ -113,24 +89,15 @@ def _loss(template: nn.Module):
     return loss
 
 
-@dataclass
-class BatchedRun:
-    """One schedule trained for several seeds at once."""
-
-    schedule: Schedule
-    seeds: tuple[int, ...]
-    params: dict                     # stacked final parameters, leading dimension = seed
-    test_accuracy: np.ndarray        # (n_seeds,)
-    train_loss: np.ndarray           # (n_seeds,) full-batch training loss at the end
-    steps_per_epoch: tuple[int, ...]
-    snapshots: dict = field(default_factory=dict)   # epochs completed -> stacked parameters at that moment
+def stacked_logits(template: nn.Module, params: dict, x: torch.Tensor) -> torch.Tensor:
+    """(seeds, samples, classes) logits of every seed's parameters on x: one vmapped forward pass."""
+    with torch.no_grad():
+        return vmap(lambda p: functional_call(template, p, (x,)))(params)
 
 
 def stacked_accuracy(template: nn.Module, params: dict, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
     """Accuracy of every seed's parameters on (x, y): one vmapped forward pass."""
-    with torch.no_grad():
-        logits = vmap(lambda p: functional_call(template, p, (x,)))(params)
-    return (logits.argmax(dim=-1) == y).float().mean(dim=1).numpy()
+    return (stacked_logits(template, params, x).argmax(dim=-1) == y).float().mean(dim=1).numpy()
 
 
 def stacked_loss(template: nn.Module, params: dict, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
@@ -138,7 +105,7 @@ def stacked_loss(template: nn.Module, params: dict, x: torch.Tensor, y: torch.Te
         return vmap(_loss(template), in_dims=(0, None, None))(params, x, y).numpy()
 
 
-def train_batched(models: list[nn.Module], data: DigitsSplit, schedule: Schedule, seeds, *,
+def train_batched(models: list[nn.Module], data: Splits, schedule: Schedule, seeds, *,
                   snapshot_epochs=(), epochs: int | None = None) -> BatchedRun:
     """Plain SGD (no momentum, no weight decay, as in 000 sec. 5) under `schedule` for every model at once. Model i
     draws its epoch permutations from torch.Generator().manual_seed(seeds[i]); an epoch is n_train // B steps (the
@@ -151,28 +118,16 @@ def train_batched(models: list[nn.Module], data: DigitsSplit, schedule: Schedule
     if not 0 <= epochs <= schedule.epochs:
         raise ParameterError("epochs", epochs, f"[0, {schedule.epochs}]", "epochs to train of the schedule")
     template = models[0]
-    params, _ = stack_module_state(models)
-    params = {k: v.detach().clone() for k, v in params.items()}
-    batched_grad = vmap(grad(_loss(template)), in_dims=(0, 0, 0))
-    generators = [torch.Generator().manual_seed(s) for s in seeds]
-    n = data.x_train.shape[0]
-    snapshots = {0: params} if 0 in snapshot_epochs else {}
-    steps_per_epoch = []
-    for epoch in range(epochs):
-        lr, batch = schedule.learning_rates[epoch], schedule.batch_sizes[epoch]
-        order = torch.stack([torch.randperm(n, generator=g) for g in generators])   # (seeds, n)
-        steps = n // batch
-        steps_per_epoch.append(steps)
-        for step in range(steps):
-            rows = order[:, step * batch:(step + 1) * batch]
-            gradients = batched_grad(params, data.x_train[rows], data.y_train[rows])
-            params = {k: params[k] - lr * gradients[k] for k in params}
-        if epoch + 1 in snapshot_epochs:
-            snapshots[epoch + 1] = params
-    return BatchedRun(schedule, seeds, params, stacked_accuracy(template, params, data.x_test, data.y_test),
-                      stacked_loss(template, params, data.x_train, data.y_train), tuple(steps_per_epoch), snapshots)
+    params, steps_per_epoch, snapshots = train_stacked(
+        template, stack(models), (data.x_train, data.y_train),
+        list(zip(schedule.learning_rates, schedule.batch_sizes))[:epochs],
+        [torch.Generator().manual_seed(s) for s in seeds], snapshot_epochs=snapshot_epochs)
+    return BatchedRun([schedule] * len(seeds), seeds, params,
+                      stacked_accuracy(template, params, data.x_test, data.y_test),
+                      stacked_loss(template, params, data.x_train, data.y_train), steps_per_epoch, snapshots)
 
 
+# 9 parameters: weights and data, the watched entry (name, index) and the sampler's (batch_size, n_batches, seed)
 def parameter_gradient_noise(template: nn.Module, params: dict, x: torch.Tensor, y: torch.Tensor, name: str,
                              index: int, batch_size: int, n_batches: int, seed: int) -> np.ndarray:
     """(n_seeds, n_batches) stochastic gradient noise g_batch - g_full of one parameter (entry `index` of the flattened
@@ -185,8 +140,6 @@ def parameter_gradient_noise(template: nn.Module, params: dict, x: torch.Tensor,
     if not 0 <= index < size:
         raise ParameterError("index", index, f"[0, {size - 1}]", f"a flat index into {name}")
     n = x.shape[0]
-    if not 1 <= batch_size < n:
-        raise ParameterError("batch_size", batch_size, f"[1, {n - 1}]", "the mini-batch size")
     if n_batches < 2:
         raise ParameterError("n_batches", n_batches, ">= 2", "mini-batches to draw")
     loss = _loss(template)
@@ -198,9 +151,7 @@ def parameter_gradient_noise(template: nn.Module, params: dict, x: torch.Tensor,
     with torch.no_grad():
         g = per_sample(params[name].detach(), {k: v.detach() for k, v in rest.items()}, x, y)
     g = g.reshape(g.shape[0], n, -1)[:, :, index].double()          # (seeds, n)
-    generator = torch.Generator().manual_seed(seed)
-    rows = torch.stack([torch.randperm(n, generator=generator)[:batch_size] for _ in range(n_batches)])
-    return (g[:, rows].mean(dim=-1) - g.mean(dim=1, keepdim=True)).numpy()
+    return minibatch_noise(g, batch_size, n_batches, seed, sample_dim=1).numpy()
 
 
 def noise_amplitude(noise: np.ndarray) -> dict:

@@ -10,15 +10,15 @@ augmentation, no weight decay; the three optimisers
 
 with lambda_1, lambda_2 and lambda_3 VARIANCES (eq. 13/14 write N(0, lambda I)), tuned by grid search. SGLD is eq. 13
 with lambda_1 = 0, lambda_2 = lambda_3, and SGD is eq. 13 with both zero, so one update (``plsgd_update``, the
-formula of numerics.optim.power_law_step with the noise passed in) serves all three.
+formula of numerics.nets.optim.power_law_step with the noise passed in) serves all three.
 
 Scaled down here: digits (1797 images 8x8, 10 classes) split train / validation / test, a batch that is a large
 fraction of the training set (the analogue of 2048 on CIFAR-10), lr annealed by 10x halfway. The noise levels are
 chosen on the VALIDATION split only (the paper tuned on test accuracy, which we do not copy): ``grid_search`` is handed
 the splits with the test part removed. Many seeds and noise settings run as ONE batched model
-(torch.func.stack_module_state + functional_call + vmap); each seed has its own generators for the batch order and
-for the injected noise, and all settings of one seed share its initialisation and batch order, so the comparison
-between optimisers is paired by seed.
+(numerics.nets.training.train_stacked: stacked parameters, functional_call + vmap); each seed has its own generators
+for the batch order and for the injected noise, and all settings of one seed share its initialisation and batch
+order, so the comparison between optimisers is paired by seed.
 
 Why digits rather than breast cancer: at this scale breast cancer shows no generalisation penalty for a large batch
 (two seeds, MLP 30-32-32-2, 300 epochs: test accuracy 0.965 at batch 32 and at batch 170, gap 0.035 and 0.029), so
@@ -29,72 +29,22 @@ batch 32 (0.953 vs 0.974, gap 0.03) and 10 classes leave room for a difference.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
-from torch.func import functional_call, grad, stack_module_state, vmap
+from torch.func import functional_call, vmap
 
 from theory.errors import ParameterError
 
-from .networks import standardise, three_layer_mlp
+from .data import Splits
+from .gradients import three_layer_mlp
+from .training import BatchedRun, stack, train_stacked
 
 SOURCE_EQ13 = "002_0bd15634cbfb0ce4.txt sec. 5.3, eq. 13"
 SOURCE_EQ14 = "002_0bd15634cbfb0ce4.txt sec. 5.3, eq. 14"
 #: offset between a seed's batch-order generator and its noise generator (two independent streams per seed)
 NOISE_STREAM = 1_000_003
-
-
-@dataclass(frozen=True)
-class Splits:
-    """Standardised train / validation / test tensors (statistics of the training part only) and the row indices
-    into the original data set that each part holds."""
-
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_validation: torch.Tensor
-    y_validation: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-    indices: dict = field(default_factory=dict)
-    name: str = ""
-
-    @property
-    def classes(self) -> int:
-        return int(max(self.y_train.max(), self.y_validation.max())) + 1
-
-    def without_test(self) -> Splits:
-        """The same splits with the test part emptied: what model selection is allowed to see."""
-        empty_x = self.x_test[:0]
-        return replace(self, x_test=empty_x, y_test=self.y_test[:0],
-                       indices={k: v for k, v in self.indices.items() if k != "test"})
-
-
-def digits_splits(validation: int = 400, test: int = 400, seed: int = 0, dtype=torch.float32) -> Splits:
-    """scikit-learn's bundled digits (1797 x 64, 10 classes), split stratified into train / validation / test;
-    pixels standardised by the training mean and sd (a pixel constant over the training part keeps sd 1)."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    data = load_digits()
-    n = len(data.target)
-    if validation < 10 or test < 10 or validation + test > n - 100:
-        raise ParameterError("validation, test", (validation, test), f"each >= 10 and together <= {n - 100}",
-                             "sizes of the validation and test parts of digits (1797 images)")
-    rows = np.arange(n)
-    rest, test_rows = train_test_split(rows, test_size=test, random_state=seed, stratify=data.target)
-    train_rows, validation_rows = train_test_split(rest, test_size=validation, random_state=seed + 1,
-                                                   stratify=data.target[rest])
-    x = data.data.astype(np.float64)
-    x = standardise(x, x[train_rows])
-
-    def part(r):
-        return torch.tensor(x[r], dtype=dtype), torch.tensor(data.target[r], dtype=torch.int64)
-    return Splits(*part(train_rows), *part(validation_rows), *part(test_rows),
-                  indices={"train": train_rows, "validation": validation_rows, "test": test_rows},
-                  name=f"digits (scikit-learn), train {len(train_rows)} / validation {validation} / test {test}, "
-                       f"stratified, split seed {seed}")
 
 
 @dataclass(frozen=True)
@@ -152,7 +102,7 @@ def plsgd_update(w: torch.Tensor, grad_w: torch.Tensor, lr: float, state_std: to
 
         w - lr g + lr sqrt(lambda_1) |w| ⊙ xi_1 + lr sqrt(lambda_2) xi_2,   xi_1, xi_2 ~ N(0, I),
 
-    the formula of numerics.optim.power_law_step with center = 0 (eq. 13 centres the state noise at 0), evaluated in
+    the formula of numerics.nets.optim.power_law_step with center = 0 (eq. 13 centres the state noise at 0), evaluated in
     the same order. ``state_std``, ``constant_std`` hold one standard deviation per model (shape (models,)).
     SGLD (eq. 14) is state_std = 0; SGD is both 0."""
     shape = (-1,) + (1,) * (w.dim() - 1)
@@ -162,7 +112,7 @@ def plsgd_update(w: torch.Tensor, grad_w: torch.Tensor, lr: float, state_std: to
 
 
 def draw_noise(generator: torch.Generator, shapes: list, setting: NoiseSetting, dtype) -> list:
-    """One model's standard normals for one step, in numerics.optim.PLSGD's order: for each parameter, xi_1 then
+    """One model's standard normals for one step, in numerics.nets.optim.PLSGD's order: for each parameter, xi_1 then
     xi_2; a term whose standard deviation is 0 draws nothing (and gets zeros), as power_law_step does."""
     noise = []
     for shape in shapes:
@@ -207,25 +157,6 @@ class TrainingPlan:
                 "lr annealed by": self.anneal_factor, "anneal after epoch": round(self.anneal_fraction * self.epochs)}
 
 
-@dataclass
-class BatchedRun:
-    """Per row (one setting x one seed) final metrics, and the per-example test correctness (rows x n_test)."""
-
-    settings: list
-    seeds: list
-    train_accuracy: np.ndarray
-    train_loss: np.ndarray
-    validation_accuracy: np.ndarray
-    test_accuracy: np.ndarray
-    test_loss: np.ndarray
-    test_correct: np.ndarray
-    diverged: np.ndarray
-    params: dict
-
-    def rows_of(self, setting: NoiseSetting) -> np.ndarray:
-        return np.array([i for i, s in enumerate(self.settings) if s == setting])
-
-
 def batch_generator(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
@@ -235,7 +166,7 @@ def noise_generator(seed: int) -> torch.Generator:
 
 
 def initial_model(inputs: int, width: int, classes: int, seed: int, dtype) -> nn.Module:
-    """The three-layer ReLU MLP of numerics.networks, initialised from ``seed`` (shared by every setting)."""
+    """The three-layer ReLU MLP of numerics.nets.models, initialised from ``seed`` (shared by every setting)."""
     return three_layer_mlp(inputs, width, classes, seed).to(dtype)
 
 
@@ -243,7 +174,7 @@ def train_batched(settings: list, seeds: list, splits: Splits, plan: TrainingPla
     """Train every (setting, seed) pair as one batched model: row r = settings[r // len(seeds)] x
     seeds[r % len(seeds)]. Rows of one seed share the initialisation and the batch order (paired design); each row
     draws its injected noise from its seed's own noise generator. Equivalent to training each row alone with
-    numerics.optim.PLSGD.from_eq13 (tested)."""
+    numerics.nets.optim.PLSGD.from_eq13 (tested)."""
     if not settings or not seeds:
         raise ParameterError("settings, seeds", (len(settings), len(seeds)), "both non-empty")
     if len(set(seeds)) != len(seeds):
@@ -256,28 +187,21 @@ def train_batched(settings: list, seeds: list, splits: Splits, plan: TrainingPla
     inits = [initial_model(splits.x_train.shape[1], plan.width, classes, s, dtype) for s in seeds]
     row_setting = [s for s in settings for _ in seeds]
     row_seed_index = torch.tensor([i for _ in settings for i in range(len(seeds))])
-    params, buffers = stack_module_state([inits[i] for i in row_seed_index.tolist()])
-    params = {k: v.detach().clone() for k, v in params.items()}
+    params, buffers = stack([inits[i] for i in row_seed_index.tolist()])
     shapes = [v.shape[1:] for v in params.values()]
     state_std = torch.tensor([s.state_std for s in row_setting], dtype=dtype)
     constant_std = torch.tensor([s.constant_std for s in row_setting], dtype=dtype)
-    batch_gens = [batch_generator(s) for s in seeds]
     noise_gens = [noise_generator(seeds[i]) for i in row_seed_index.tolist()]
 
-    def loss(p, b, x, y):
-        return nn.functional.cross_entropy(functional_call(template, (p, b), (x,)), y)
-    batched_grad = vmap(grad(loss))
-    per_epoch = n_train // plan.batch_size
-    for epoch in range(plan.epochs):
-        lr = plan.lr_at(epoch)
-        order = torch.stack([torch.randperm(n_train, generator=g) for g in batch_gens])[row_seed_index]
-        for b in range(per_epoch):
-            rows = order[:, b * plan.batch_size:(b + 1) * plan.batch_size]
-            gradients = batched_grad(params, buffers, splits.x_train[rows], splits.y_train[rows])
-            noise = [draw_noise(g, shapes, s, dtype) for g, s in zip(noise_gens, row_setting)]
-            params = {k: plsgd_update(params[k], gradients[k], lr, state_std, constant_std,
-                                      torch.stack([n[j][0] for n in noise]), torch.stack([n[j][1] for n in noise]))
-                      for j, k in enumerate(params)}
+    def update(params, gradients, lr):
+        noise = [draw_noise(g, shapes, s, dtype) for g, s in zip(noise_gens, row_setting)]
+        return {k: plsgd_update(params[k], gradients[k], lr, state_std, constant_std,
+                                torch.stack([n[j][0] for n in noise]), torch.stack([n[j][1] for n in noise]))
+                for j, k in enumerate(params)}
+    params = train_stacked(template, (params, buffers), (splits.x_train, splits.y_train),
+                           [(plan.lr_at(epoch), plan.batch_size) for epoch in range(plan.epochs)],
+                           [batch_generator(s) for s in seeds], row_generator=row_seed_index.tolist(),
+                           update=update)[0]
     return _evaluate(template, params, buffers, splits, row_setting, [seeds[i] for i in row_seed_index.tolist()])
 
 
@@ -300,8 +224,9 @@ def _evaluate(template, params, buffers, splits: Splits, settings, seeds) -> Bat
     train_acc, train_loss, _ = metrics(splits.x_train, splits.y_train)
     validation_acc, _, _ = metrics(splits.x_validation, splits.y_validation)
     test_acc, test_loss, test_correct = metrics(splits.x_test, splits.y_test)
-    return BatchedRun(list(settings), list(seeds), train_acc, train_loss, validation_acc, test_acc, test_loss,
-                      test_correct, (~finite).numpy(), params)
+    return BatchedRun(list(settings), list(seeds), params, test_acc, train_loss, train_accuracy=train_acc,
+                      validation_accuracy=validation_acc, test_loss=test_loss, test_correct=test_correct,
+                      diverged=(~finite).numpy())
 
 
 def grid_search(selection_splits: Splits, grid: list, seeds: list, plan: TrainingPlan) -> dict:
