@@ -5,15 +5,17 @@ import pytest
 import sympy as sp
 import torch
 
-from numerics import networks as N
+from numerics.nets import data as D
+from numerics.nets import gradients as N
 from theory import ParameterError
 from theory.networks import escape_time_forms
 from verify import Context, Verdict, get_check
+from verify.checks.networks_escape import escape_decision, rare_event_regime
 
 
 @pytest.fixture(scope="module")
 def minimum():
-    x, y = N.breast_cancer()
+    x, y = D.breast_cancer()
     x, y = x[:200], y[:200]
     trained = N.train_to_minimum(N.three_layer_mlp(x.shape[1], 8, 2, 0), x, y, lr=0.2, max_iterations=600)
     return trained.model, x, y
@@ -86,13 +88,46 @@ def test_escape_checks_report_settings_and_decide_from_the_evidence():
         evidence = finding.evidence
         assert evidence["minimum (A.4)"]["criterion reached"] is True
         assert evidence["GD control at the largest learning rate"]["escaped"] is False
+        regime = evidence["precondition: rare-event regime"]
         if check_id.endswith("vs_lr"):
             assert [r["lr"] for r in evidence["rows"]] == SMALL["lrs"]
             levy, kramers = (next(f["chi2"] for name, f in evidence["fits"].items() if name.startswith(prefix))
                              for prefix in ("Lévy", "Kramers"))
             decisive = abs(levy - kramers) > 2 * np.log(1 / evidence["false alarm"])
+            all_misfit = all(f["p-value (chi2 goodness of fit)"] < evidence["false alarm"]
+                             for f in evidence["fits"].values() if "chi2" in f)
             expected = (Verdict.VERIFIED if levy < kramers else Verdict.REFUTED) if decisive else Verdict.INCONCLUSIVE
+            if not regime["reached"] or all_misfit:
+                expected = Verdict.INCONCLUSIVE
             assert finding.verdict is expected
         else:
             rejected = evidence["shifted exponential"]["p-value"] < evidence["false alarm"]
-            assert finding.verdict is (Verdict.REFUTED if rejected else Verdict.VERIFIED)
+            expected = (Verdict.REFUTED if rejected else Verdict.VERIFIED) if regime["reached"] else Verdict.INCONCLUSIVE
+            assert finding.verdict is expected
+        # short exits (tens of steps) are not the rare-event regime the escape laws speak about (issue 16)
+        assert regime["reached"] is False and finding.verdict is Verdict.INCONCLUSIVE
+        assert "rare-event regime" in finding.summary
+
+
+def _fits(levy_chi2, kramers_chi2, p_levy, p_kramers):
+    return {"Lévy (000)": {"chi2": levy_chi2, "dof": 4, "p-value (chi2 goodness of fit)": p_levy},
+            "Kramers ([63])": {"chi2": kramers_chi2, "dof": 4, "p-value (chi2 goodness of fit)": p_kramers}}
+
+
+def _rows(medians, means):
+    return [{"lr": 0.1 * (i + 1), "median steps": m, "mean steps": e} for i, (m, e) in enumerate(zip(medians, means))]
+
+
+def test_battash_escape_vs_lr_needs_the_rare_event_regime():
+    params = {"min_median_exit": 100, "min_exit_decades": 2.0, "false_alarm": 1e-3}
+    short = rare_event_regime(_rows([6, 20, 50], [7, 22, 55]), params)
+    long = rare_event_regime(_rows([150, 2000, 40000], [160, 2200, 41000]), params)
+    assert short["reached"] is False and long["reached"] is True
+    assert long["mean exits span (decades)"] == pytest.approx(np.log10(41000 / 160))
+    # a decisive likelihood ratio (Kramers far better) is REFUTED only inside the regime with a form that fits
+    decisive = _fits(60.0, 2.0, 1e-12, 0.4)
+    assert escape_decision(decisive, {"precondition: rare-event regime": long}, params).verdict is Verdict.REFUTED
+    outside = escape_decision(decisive, {"precondition: rare-event regime": short}, params)
+    assert outside.verdict is Verdict.INCONCLUSIVE and "rare-event regime" in outside.summary
+    misfit = escape_decision(_fits(60.0, 30.0, 1e-12, 1e-8), {"precondition: rare-event regime": long}, params)
+    assert misfit.verdict is Verdict.INCONCLUSIVE and "every form fails" in misfit.summary

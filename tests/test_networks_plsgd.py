@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from numerics import network_plsgd as P
-from numerics.optim import PLSGD
+from numerics.nets import data as D
+from numerics.nets import plsgd as P
+from numerics.nets.optim import PLSGD
 from theory import ParameterError
 from verify import Context, Verdict, get_check
 from verify.checks.networks_plsgd import crossed_interval, decide
@@ -18,7 +19,7 @@ LAMBDA1, LAMBDA2 = 0.02, 1e-4    # 002 sec. 5.3's best PL-SGD variances
 
 @pytest.fixture(scope="module")
 def small_splits():
-    return P.digits_splits(validation=200, test=200, seed=0, dtype=torch.float64)
+    return D.digits(test=200, validation=200, seed=0, dtype=torch.float64)
 
 
 def _cross_entropy_grads(model, x, y):
@@ -27,7 +28,7 @@ def _cross_entropy_grads(model, x, y):
 
 
 def test_meng_sec5_3_batched_update_is_plsgd_eq13(small_splits):
-    # one step of the batched eq. 13 with the same generator equals numerics.optim.PLSGD.from_eq13
+    # one step of the batched eq. 13 with the same generator equals numerics.nets.optim.PLSGD.from_eq13
     x, y = small_splits.x_train[:64], small_splits.y_train[:64]
     model = P.initial_model(64, 8, 10, seed=1, dtype=torch.float64)
     before = [p.detach().clone() for p in model.parameters()]
@@ -91,7 +92,7 @@ def test_noise_levels_are_chosen_on_validation_data_only(small_splits):
     plan = P.TrainingPlan(width=8, batch_size=300, epochs=3, lr=0.5)
     with pytest.raises(ParameterError, match="selection_splits"):
         P.grid_search(small_splits, grid, [0, 1], plan)      # a test part is refused
-    shuffled = P.Splits(**{**small_splits.__dict__,
+    shuffled = D.Splits(**{**small_splits.__dict__,
                            "y_test": small_splits.y_test[torch.randperm(200, generator=torch.Generator()
                                                                         .manual_seed(0))]})
     first = P.compare_optimisers(small_splits, grid, [0, 1], [2, 3], plan)
@@ -138,7 +139,7 @@ def test_meng_sec5_3_check_verdict_follows_its_evidence():
     check = get_check("networks.plsgd_large_batch")
     small = {"validation": 200, "test": 200, "width": 8, "epochs": 12, "batch_size": 400, "lambda1_grid": [1e-3, 1e-2],
              "lambda2_grid": [0.0], "lambda3_grid": [1e-4, 1e-3], "grid_seeds": 2, "seeds": 3,
-             "reference_batch_size": 200}
+             "reference_batch_size": 200, "min_large_batch_gap_pp": None}    # no precondition: PL-SGD always runs
     finding = check.body(Context(suite="networks", seed=check.seed), {**check.params, **small})
     evidence = finding.evidence
     comparison = evidence["comparisons (paired by seed; two-way SE over seeds and test examples)"]
@@ -171,6 +172,21 @@ def test_meng_sec5_3_check_verdict_follows_its_evidence():
     assert len(figure.axes[0].get_xticks()) == len(rows) + 1
 
 
+def test_meng_sec5_3_plsgd_is_tested_only_after_a_large_batch_gap():
+    """Issue 16: PL-SGD's claim is that it recovers what a large batch costs; without a gap of >= 1 pp (significant)
+    between small- and large-batch SGD the check is INCONCLUSIVE and trains no PL-SGD."""
+    check = get_check("networks.plsgd_large_batch")
+    small = {"validation": 200, "test": 200, "width": 8, "epochs": 12, "batch_size": 400, "lambda1_grid": [1e-3],
+             "lambda2_grid": [0.0], "lambda3_grid": [1e-4], "grid_seeds": 2, "seeds": 3, "reference_batch_size": 200,
+             "min_large_batch_gap_pp": 50.0}                        # a gap no run can show
+    finding = check.body(Context(suite="networks", seed=check.seed), {**check.params, **small})
+    precondition = finding.evidence["precondition: a large-batch gap"]
+    assert precondition["reached"] is False and finding.verdict is Verdict.INCONCLUSIVE
+    assert "PL-SGD not tested" in finding.summary and "grid (every cell: validation accuracy over grid seeds)" \
+        not in finding.evidence
+    assert "test accuracy" in precondition["small-batch SGD - SGD"]
+
+
 @pytest.mark.parametrize("make", [
     lambda: P.NoiseSetting.plsgd(-0.1, 0.0),
     lambda: P.NoiseSetting.plsgd(0.02, -1e-4),
@@ -178,7 +194,7 @@ def test_meng_sec5_3_check_verdict_follows_its_evidence():
     lambda: P.NoiseSetting.sgld(float("nan")),
     lambda: P.NoiseSetting("SGD", 0.1, 0.0),            # a name that does not match its noise
     lambda: P.TrainingPlan(batch_size=2000).validate(997),
-    lambda: P.digits_splits(validation=900, test=900),
+    lambda: D.digits(test=900, validation=900),
 ])
 def test_bad_input_raises_parameter_error(make):
     with pytest.raises(ParameterError):
@@ -190,5 +206,5 @@ def test_check_refuses_a_batch_larger_than_the_data():
     with pytest.raises(ParameterError, match="batch_size"):
         check.body(Context(suite="networks", seed=check.seed), {**check.params, "batch_size": 5000})
     with pytest.raises(ParameterError, match="seeds"):
-        P.compare_optimisers(P.digits_splits(), P.default_grid([1e-3], [0.0], [1e-4]), [0, 1], [1, 2],
+        P.compare_optimisers(D.digits(validation=400), P.default_grid([1e-3], [0.0], [1e-4]), [0, 1], [1, 2],
                              P.TrainingPlan(epochs=1))

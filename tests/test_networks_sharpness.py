@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from numerics import network_exit as X
-from numerics.networks import breast_cancer
+from numerics.nets import sharpness as X
+from numerics.nets.data import breast_cancer
 from theory import ParameterError
 from verify import Context, Verdict, get_check
 from verify.checks import networks_sharpness as S
@@ -107,6 +107,22 @@ def test_sharpness_acts_as_learning_rate_for_sgd(tiny_minimum):
     plain = X.exit_times(tiny_minimum, "sgd", [X.ExitSetting(1.0, 1.0, 0.15, 6)], **common)
     assert (transformed.steps >= 0).sum() > 0
     np.testing.assert_array_equal(transformed.steps, plain.steps)
+
+
+def test_ibayashi_assumption_2_is_measured_and_depth_breaks_it(tiny_minimum):
+    """Issue 16: 003 Assumption 2 (C ~ H*) at theta*, and why the depth map breaks it: the per-sample gradients of
+    b l_i are b grad l_i (C -> b^2 C) while the Hessian of b L is b H, so tr C / tr H -> b tr C / tr H."""
+    from numerics.nets.gradients import per_sample_gradients
+
+    per_sample = per_sample_gradients(tiny_minimum.model, tiny_minimum.x, tiny_minimum.targets, X.mse_loss)
+    measured = X.assumption_2(tiny_minimum, per_sample)
+    assert measured["tr C"] > 0 and measured["tr H*"] >= _top_eigenvalue_exact(tiny_minimum, 1.0, 1.0) - 1e-12
+    assert -1 <= measured["cosine of C and H* (proportional: 1)"] <= 1
+    assert measured["tr C / tr H* (Assumption 2: 1)"] == pytest.approx(measured["tr C"] / measured["tr H*"])
+    depth = 1.7
+    scaled = X.assumption_2(tiny_minimum, depth * per_sample)       # C of b L; H of b L is b H
+    assert scaled["tr C"] / (depth * measured["tr H*"]) == pytest.approx(depth * measured["tr C / tr H* (Assumption 2: 1)"])
+    assert "Assumption 2" in S.DEPTH_READING["verdict"]
 
 
 def test_censored_log_mean_keeps_censored_runs():

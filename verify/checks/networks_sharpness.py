@@ -1,6 +1,6 @@
 """Checks of seed 003 sec. 5 on a real network: exit times of SGD (eq. 1) and of the proximal system (eq. 4) from a
 GD-trained minimum under the sharpness and depth transformations L -> b L(sqrt(a) theta), the learning rate eta and
-the batch size B (numerics.network_exit). The quadrature version on a toy model is ibayashi.sec5
+the batch size B (numerics.nets.sharpness). The quadrature version on a toy model is ibayashi.sec5
 (verify/checks/large_deviations.py); this is the network version of 003 Figs. 5-6.
 
 What is fitted. 003 Theorem 3 states lim (eta/B) ln E[nu] = 2 lambda_max^(-1/2) Delta_L (+- the Lemma 4 band), with
@@ -32,8 +32,10 @@ import numpy as np
 import sympy as sp
 from scipy import optimize, stats
 
-from numerics import network_exit as X
-from numerics.networks import breast_cancer
+from numerics.nets import sharpness as X
+from numerics.nets.data import breast_cancer
+from numerics.nets.gradients import TrainedMinimum, per_sample_gradients
+from numerics.sde.fits import weighted_fit, power_fit
 from theory import large_deviations as L
 
 from ..check import Check, Context, Finding
@@ -71,38 +73,6 @@ def stated_directions(system: str) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------------------ statistics
-def weighted_fit(x, y, se, false_alarm: float) -> dict:
-    """Weighted least squares y = c + slope x with weights 1/se^2.
-
-    Test of "no dependence" (slope = 0): under that null every point estimates one common mean with its own SE, so
-    slope / SE_points ~ N(0, 1) with SE_points = (sum w (x - x_w)^2)^(-1/2), whether or not ln E is linear in x under
-    the alternative; the two-sided p-value is the normal one. Intervals: the SE inflated by the Birge ratio
-    sqrt(max(1, chi^2 / dof)) (curvature or extra scatter widens them) with Student's t at k - 2 dof, at confidence
-    1 - false_alarm (`ci`) and 1 - 2 false_alarm (`equivalence ci`: two one-sided tests at false_alarm each)."""
-    x, y, se = (np.asarray(v, dtype=float) for v in (x, y, se))
-    k = x.size
-    w = 1 / se ** 2
-    xm, ym = (w @ x) / w.sum(), (w @ y) / w.sum()
-    sxx = w @ (x - xm) ** 2
-    slope = float((w @ ((x - xm) * (y - ym))) / sxx)
-    intercept = float(ym - slope * xm)
-    chi2 = float(w @ (y - intercept - slope * x) ** 2)
-    dof = k - 2
-    reduced = chi2 / dof if dof > 0 else math.inf
-    point_se = float(math.sqrt(1 / sxx))
-    inflated_se = point_se * math.sqrt(max(1.0, reduced))
-    z = slope / point_se
-    t_law = stats.t(dof)
-    return {"slope": slope, "slope SE": point_se, "slope SE (Birge-inflated)": inflated_se, "intercept": intercept,
-            "points": k, "chi2/dof (linear law)": reduced, "z (slope / SE)": z,
-            "p-value (slope = 0, two-sided)": float(2 * stats.norm.sf(abs(z))),
-            "ci": [slope - t_law.ppf(1 - false_alarm / 2) * inflated_se,
-                   slope + t_law.ppf(1 - false_alarm / 2) * inflated_se],
-            "equivalence ci": [slope - t_law.ppf(1 - false_alarm) * inflated_se,
-                               slope + t_law.ppf(1 - false_alarm) * inflated_se],
-            "Pearson r": float(np.corrcoef(x, y)[0, 1]) if k > 2 else None}
-
-
 def sign_decision(fit: dict, stated: int, false_alarm: float) -> str:
     """'agrees' / 'opposite': the slope differs from 0 at the false-alarm level with the stated / the other sign;
     'not significant' otherwise."""
@@ -111,30 +81,8 @@ def sign_decision(fit: dict, stated: int, false_alarm: float) -> str:
     return "agrees" if np.sign(fit["slope"]) == stated else "opposite"
 
 
-def power_fit(a, y, se, false_alarm: float) -> dict | None:
-    """ln E = c + K a^(-p) by weighted nonlinear least squares (scipy curve_fit), p with its SE (Birge-inflated) and
-    a t interval (k - 3 dof) at 1 - false_alarm: the measured exponent of a in the exit exponent."""
-    a, y, se = (np.asarray(v, dtype=float) for v in (a, y, se))
-    if a.size < 4:
-        return None
-    try:
-        coefficients, covariance = optimize.curve_fit(lambda s, c, k, p: c + k * s ** (-p), a, y, p0=(0.0, 1.0, 0.75),
-                                                      sigma=se, absolute_sigma=True, maxfev=20000)
-    except (RuntimeError, ValueError):
-        return None
-    c, k, p = (float(v) for v in coefficients)
-    residual = (y - (c + k * a ** (-p))) / se
-    dof = a.size - 3
-    reduced = float(residual @ residual / dof)
-    p_se = float(math.sqrt(covariance[2, 2]) * math.sqrt(max(1.0, reduced)))
-    if not math.isfinite(p_se):
-        return None
-    quantile = float(stats.t(dof).ppf(1 - false_alarm / 2))
-    return {"c": c, "K": k, "p": p, "p SE": p_se, "chi2/dof": reduced, "ci": [p - quantile * p_se, p + quantile * p_se]}
-
-
 # ------------------------------------------------------------------------------ the experiment
-def build_minimum(params: dict) -> X.MseMinimum:
+def build_minimum(params: dict) -> TrainedMinimum:
     x, labels = breast_cancer()
     return X.train_mse_minimum(X.one_hidden_layer_mlp(x.shape[1], params["width"], 2, params["init_seed"]), x,
                                X.one_hot(labels), lr=params["gd_lr"], threshold=params["gd_threshold"],
@@ -174,23 +122,24 @@ def run_sweeps(system: str, context: Context, params: dict) -> tuple[dict, dict]
                                "ln E[k eta a b]": None if summary["ln_mean"] is None else summary["ln_mean"] + flow,
                                "exit steps (-1 = censored)": record.steps[index].tolist()})
     lam = X.top_hessian_eigenvalue(minimum, iterations=params["power_iterations"])
-    per_sample = X.per_sample_gradients(minimum)
+    per_sample = per_sample_gradients(minimum.model, minimum.x, minimum.targets, X.mse_loss)
     settings = {k: params[k] for k in ("width", "gd_lr", "gd_threshold", "gd_patience", "gd_max_iterations",
                                        "init_seed", "lr", "batch_size", "Delta_L", "runs", "max_steps",
                                        "sharpness_values", "lr_multipliers", "batch_sizes", "depth_values")}
     info = {"data": "breast cancer Wisconsin (scikit-learn), 569 x 30 standardised, one-hot targets (2), MSE "
                     "|f - t|^2 / 2; MLP 30 -> width tanh -> 2",
             "settings": {**settings, "seed (mini-batches / noise)": context.seed, "system": system},
-            "minimum": {"GD iterations": minimum.iterations, "L(theta*)": minimum.loss,
+            "minimum": {"GD iterations": minimum.iterations, "L(theta*)": minimum.final_loss,
                         "|grad L(theta*)|": minimum.gradient_norm, "A.4 criterion reached": minimum.reached,
                         "parameters d": minimum.n_parameters, "lambda_max(H*) (power iteration)": lam,
                         "SGD noise trace tr Cov(grad L^B) at B_0": X.sgd_noise_trace(per_sample, params["batch_size"]),
+                        "003 Assumption 2 at theta* (a = b = 1)": X.assumption_2(minimum, per_sample),
                         "training seconds": trained},
             "region D": f"{{theta : L_ab(theta) - L_ab(theta*/sqrt(a)) < b Delta_L}}, Delta_L = {params['Delta_L']} "
-                        f"({params['Delta_L'] / minimum.loss:.2f} L(theta*)); depth scaled by b as 003 sec. 5 does",
+                        f"({params['Delta_L'] / minimum.final_loss:.2f} L(theta*)); depth scaled by b as 003 sec. 5 does",
             "exit test": "full-batch loss after every step; a non-finite loss counts as an exit",
             "censoring": f"runs not out by {params['max_steps']} steps are censored and kept: exponential MLE "
-                         "(numerics.network_exit.censored_log_mean)",
+                         "(numerics.nets.sharpness.censored_log_mean)",
             "simulation": {"seconds": record.seconds, "run-steps": record.run_steps, "distinct settings": len(distinct),
                            "process CPU seconds (training + simulation + Hessian)": time.process_time() - cpu_started}}
     if system == "proximal":
@@ -286,6 +235,19 @@ def sweep_and_fit(system: str, context: Context, params: dict, figure: str):
     return rows, evidence, stated, fits, decisions
 
 
+#: what the depth sweep tests (issue 16): 003 Assumption 2 (sec. 2.3: C(theta) ~ H*) against the depth map b L
+DEPTH_READING = {
+    "derivation": "per-sample gradients of b l_i are b grad l_i, so the noise covariance becomes b^2 C, while the "
+                  "Hessian becomes b H: C = H at b = 1 gives C = b H at b. The sharpness map L(sqrt(a) theta) scales "
+                  "both by a and keeps C ~ H (numerics.nets.sharpness.assumption_2; measured ratio at b = 1 in "
+                  "'minimum')",
+    "what the depth sweep tests": "003 sec. 5's protocol, b L as a surrogate for the depth Delta L 'with other "
+                                  "properties remaining the same' (ibayashi.sec5's Delta_L -> b Delta_L); not "
+                                  "Theorem 3, whose Assumption 2 does not hold for b != 1",
+    "verdict": "the depth slope judges sec. 5's reading of b L as a change of depth alone; it does not bear on "
+               "Thm 3 (003 Assumption 2, C ~ H*, fails under b L: C -> b^2 C, H -> b H)"}
+
+
 def sgd_sweeps(context: Context, params: dict) -> Finding:
     """003 Fig. 5 on breast cancer: SGD exit times against a^(-1/2), 1/eta, B and b. Each sweep's slope of
     ln E[k eta a b] is tested against 0 at the false-alarm level (two-sided); its sign is compared with the sign the
@@ -330,13 +292,19 @@ def sgd_sweeps(context: Context, params: dict) -> Finding:
     pairs = evidence["derived: equal a b eta gives equal exit law"]
     if pairs["p-value"] is not None:
         p_text += f"; a and b act as eta does (equal a b eta: chi2 p = {pairs['p-value']:.2g})"
+    evidence["depth protocol and 003 Assumption 2"] = DEPTH_READING
+    remarks = (DEPTH_READING["verdict"],)
     if opposite or p_rejected:
-        what = opposite + (["the a^(-1/2) law"] if p_rejected else [])
-        return Finding(Verdict.REFUTED, f"against Thm 3 / sec. 5 at false alarm {alpha:g}: {', '.join(what)} "
-                       f"({described}){p_text}", evidence, correction)
+        what = [("depth (sec. 5's reading of b L as a change of Delta L alone; not Thm 3: b L scales C by b^2 and H by "
+                 "b, so Assumption 2 fails for b != 1)" if name == "depth" else name) for name in opposite]
+        what += ["the a^(-1/2) law"] if p_rejected else []
+        return Finding(Verdict.REFUTED, f"against sec. 5 at false alarm {alpha:g}: {', '.join(what)} "
+                       f"({described}){p_text}", evidence, correction, remarks=remarks)
     if all(d == "agrees" for d in decisions.values()) and (exponent_test is not None or paired is not None):
-        return Finding(Verdict.VERIFIED, f"every sweep has the sign of Thm 3 ({described}){p_text}", evidence)
-    return Finding(Verdict.INCONCLUSIVE, f"not every sweep is significant ({described}){p_text}", evidence)
+        return Finding(Verdict.VERIFIED, f"every sweep has the sign of Thm 3 ({described}){p_text}", evidence,
+                       remarks=remarks)
+    return Finding(Verdict.INCONCLUSIVE, f"not every sweep is significant ({described}){p_text}", evidence,
+                   remarks=remarks)
 
 
 # ------------------------------------------------------------------------------ proximal system (Proposition 1)
