@@ -332,10 +332,10 @@ def test_derived_exit_laws_against_model_and_simulation():
 
 
 def test_jump_clock_law_matches_the_closed_form_multistep_mean():
-    """numerics.jump_clock on a multistep scheduler against the hand-summed exponential pieces."""
+    """numerics.exact.jump_clock on a multistep scheduler against the hand-summed exponential pieces."""
     import math
 
-    from numerics.jump_clock import JumpClockLaw
+    from numerics.exact.jump_clock import JumpClockLaw
 
     switches, factors = (5.0, 20.0), (1.0, 0.1, 0.01)
     law = JumpClockLaw(B.box_model((1.2, 1.6), 0.1, 1.0, 4, B.multistep_scheduler(switches, factors)))

@@ -15,8 +15,9 @@ import torch
 from click.testing import CliRunner
 from scipy import stats
 
-from numerics import bench, kernels
-from numerics.montecarlo import simulate_exit
+from numerics import bench
+from numerics.sde import kernels
+from numerics.sde.engine import simulate_exit
 from theory import Ball, Interval, Model, UserInputError
 
 KEYS = ("engine_per_s", "naive_per_s", "torchsde_per_s", "ratio_to_rng", "mean_exit", "ci")

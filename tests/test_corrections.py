@@ -2,7 +2,7 @@
 
 A refuted outcome may carry a derived replacement; the report prints it as a correction only when the replacement
 is a registered claim whose own checks all pass and cover every method by which the original was refuted
-(verify.report.correction_status). This test runs, for every such pair, the checks that judge the original and the
+(verify.verdicts.correction_status). This test runs, for every such pair, the checks that judge the original and the
 replacement (quick sizes, fixed seeds) and asserts the gate opens: the replacement is confirmed."""
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from theory import all_claims
 from verify import Context, checks_in
 from verify.outcome import Verdict
-from verify.report import correction_status
+from verify.reports import correction_status
 
 
 def correction_pairs():

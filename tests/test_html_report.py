@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from theory import all_claims
 from theory.errors import UserInputError
 from verify import get_check, run_suite
-from verify.catalogue import NOT_RUN, render_catalogue
+from verify.reports.catalogue import NOT_RUN, render_catalogue
 from verify.cli import main
-from verify.html_report import key_number, render_html, write_html
+from verify.reports.html import key_number, render_html, write_html
 from verify.outcome import Basis, Outcome, Verdict
-from verify.report import (claim_verdict, claim_verdict_label, correction_status, outcomes_by_claim, read_json,
+from verify.reports import (claim_verdict, claim_verdict_label, correction_status, outcomes_by_claim, read_json,
                            render_markdown, write_json)
 from verify.runner import ONLY_CITED, Report
 
@@ -162,6 +162,55 @@ def test_page_renders_in_headless_chromium(report, page, tmp_path):
     assert control == [{"id": "broken-control", "complete": True, "width": 0, "height": 0}]
     assert len(loaded) == len(_parse(page.read_text(encoding="utf-8")).images) > 0
     assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in loaded), images
+
+
+_LAYOUT_PROBE = """<script>window.addEventListener('load', function () {
+  var wide = Array.from(document.querySelectorAll('body *')).filter(function (e) {
+    return e.getBoundingClientRect().right > document.documentElement.clientWidth + 1; })
+    .map(function (e) { return e.tagName + '.' + e.className; });
+  var links = Array.from(document.querySelectorAll('#claims a[href^="#"]')).map(function (a) {
+    return {href: a.getAttribute('href'), found: !!document.getElementById(a.getAttribute('href').slice(1))}; });
+  var maths = Array.from(document.querySelectorAll('math')).map(function (m) {
+    var r = m.getBoundingClientRect(); return {width: r.width, height: r.height}; });
+  var out = document.createElement('pre'); out.id = 'layout-status';
+  out.textContent = JSON.stringify({wide: wide, links: links, maths: maths,
+                                    scroll: document.documentElement.scrollWidth,
+                                    client: document.documentElement.clientWidth});
+  document.body.appendChild(out); });</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (Debian: apt-get install -y chromium)")
+def test_page_layout_in_headless_chromium(page, tmp_path):
+    """A referee's page: the formulas render as mathematics (MathML boxes of non-zero size, drawn offline), no element
+    is wider than the page at 1280 px, and every claim's anchor in the summary table reaches its section."""
+    probe = tmp_path / "layout.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _LAYOUT_PROBE + "</body>"), encoding="utf-8")
+    run = _chromium("--window-size=1280,2000", "--run-all-compositor-stages-before-draw",
+                    "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    status = re.search(r'<pre id="layout-status">(.*?)</pre>', run.stdout, re.S)
+    assert status, "the load handler did not run"
+    layout = json.loads(html.unescape(status.group(1)))
+    assert layout["maths"] and all(m["width"] > 0 and m["height"] > 0 for m in layout["maths"])
+    assert layout["links"] and all(link["found"] for link in layout["links"]), layout["links"]
+    assert not layout["wide"] and layout["scroll"] <= layout["client"], layout
+
+
+def test_header_names_command_seed_and_paper_counts(report):
+    """The head of the page says how it was made (command line, base seed); each paper's section counts its
+    statements by verdict; a summary is one line in the page and whole in the evidence."""
+    from dataclasses import replace
+
+    from verify.reports.text import short_summary
+
+    long = replace(report.outcomes[0], summary="difference " + "x*y + " * 400)
+    text = render_html(replace(report, command="escape verify --only 'meng.thm*'", seed=3,
+                               outcomes=[long, *report.outcomes[1:]],
+                               robustness={"meng.thm6_mc": {"0": "VERIFIED", "1": "REFUTED"}}))
+    assert "escape verify --only &#x27;meng.thm*&#x27;</code>, base seed 3" in text
+    assert re.search(r'<p class="paper-counts">\d+ statements checked: ', text)
+    assert len(short_summary(long.summary)) < 300 and "summary in full" in text
+    assert '<h2 id="robustness">' in text and "1 verdict(s) move" in text
 
 
 _STYLE_PROBE = """<script>window.addEventListener('load', function () {
@@ -463,6 +512,9 @@ def test_cli_html_and_catalogue(tmp_path):
                      r"dimensional analysis\) \|", result.output, re.M)
     out = tmp_path / "catalogue.md"
     result = runner.invoke(main, ["catalogue", "--from", str(tmp_path / "absent.json"), "-o", str(out)])
+    assert result.exit_code == 2 and "no report at" in result.output and not out.exists()   # says so, exits 2
+    result = runner.invoke(main, ["catalogue", "--from", str(tmp_path / "absent.json"), "-o", str(out),
+                                  "--without-verdicts"])
     assert result.exit_code == 0 and f"**{NOT_RUN}**" in out.read_text()
     (tmp_path / "bad.json").write_text("not json")
     result = runner.invoke(main, ["catalogue", "--from", str(tmp_path / "bad.json")])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from numerics.quasipotential import NotConvergedError, minimum_action_path
+from numerics.rare.quasipotential import NotConvergedError, minimum_action_path
 from theory import Ball, Model, get_claim
 from theory import large_deviations as L
 from verify import Context, Verdict, get_check
@@ -134,7 +134,7 @@ def test_monte_carlo_sweep_matches_exact_exit_times():
 
 
 def test_bad_input_is_named():
-    from numerics.quasipotential import quasi_potential_on_boundary
+    from numerics.rare.quasipotential import quasi_potential_on_boundary
     from theory import ParameterError
     with pytest.raises(ParameterError, match="C"):
         L.continuous_sgd(sp.diag(1, 2), covariance=sp.Matrix([[1, 2], [2, 1]]))

@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 import torch
 
-from numerics.montecarlo import simulate_exit
-from numerics.stable import symmetric_stable
+from numerics.sde.engine import simulate_exit
+from numerics.sde.stable import symmetric_stable
 from theory import AlphaStable, Interval, Model, ModelError, ParameterError, levy
 from verify import Context, Verdict, get_check
 
@@ -132,7 +132,7 @@ def test_imkeller_units():
 def test_truncated_stable_increments_are_symmetric_and_bounded():
     import torch
 
-    from numerics.stable import truncated_symmetric_stable
+    from numerics.sde.stable import truncated_symmetric_stable
     x = truncated_symmetric_stable(1.3, 0.5, 0.01, (200_000,), torch.Generator().manual_seed(1))
     assert float(x.abs().max()) <= 0.5
     # symmetric: mean 0 within z = 4.42 standard errors

@@ -11,8 +11,8 @@ import pytest
 import sympy as sp
 import torch
 
-from numerics.estimators import CensoredError, wilson_interval
-from numerics.montecarlo import boundary_shift, chunk_seed, iter_exit_chunks, simulate_exit
+from numerics.sde.estimators import CensoredError, wilson_interval
+from numerics.sde.engine import boundary_shift, chunk_seed, iter_exit_chunks, simulate_exit
 from theory import Ball, Box, Interval, Model, ParameterError, UserInputError
 from theory.model import TIME
 

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from verify import Context, checks_in, get_check
-from verify.notebook import build_notebook, claims_markdown, execute_notebook, outcome_markdown, write_notebook
+from verify.reports.notebook import build_notebook, claims_markdown, execute_notebook, outcome_markdown, write_notebook
 from verify.outcome import Basis, Outcome, Verdict
 
 SHIPPED = Path(__file__).resolve().parent.parent / "notebooks" / "kramers.ipynb"

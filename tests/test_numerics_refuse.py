@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from numerics.estimators import ExitTimes
-from numerics.montecarlo import simulate_exit
-from numerics.quadrature import exit_probability, mean_exit_time
-from numerics.quasipotential import NotConvergedError, minimum_action_path
-from numerics.rare_events import mean_exit_time_ams
-from theory import AlphaStable, Ball, Box, Brownian, Interval, Model, ModelError, ParameterError, UserInputError
+from numerics.sde.estimators import ExitTimes
+from numerics.sde.engine import simulate_exit
+from numerics.exact.quadrature import exit_probability, mean_exit_time
+from numerics.rare.quasipotential import NotConvergedError, minimum_action_path
+from numerics.rare.splitting import mean_exit_time_ams
+from theory import AlphaStable, Ball, Box, Brownian, Interval, Model, UserInputError
 
 x, y = sp.symbols("x y", real=True)
 HALF = sp.Rational(1, 2)

@@ -5,8 +5,8 @@ import math
 import pytest
 import torch
 
-from numerics.estimators import normal_quantile
-from numerics.optim import PLSGD, power_law_step
+from numerics.sde.estimators import normal_quantile
+from numerics.nets.optim import PLSGD, power_law_step
 from theory.errors import ParameterError
 
 DRAWS = 200_000

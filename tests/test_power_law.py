@@ -7,7 +7,7 @@ import math
 import pytest
 import sympy as sp
 
-from numerics.quadrature import mean_exit_time
+from numerics.exact.quadrature import mean_exit_time
 from theory import ParameterError, get_claim
 from theory import power_law as P
 from theory.units import CONVENTIONS
@@ -288,7 +288,7 @@ def test_chen_eq4_4():
 
 def test_synchronous_coupling_of_additive_noise_is_deterministic():
     # dX = -h X dt + s dB: X - Y = (x0 - y0)(1 - h dt)^k exactly under shared increments
-    from numerics.coupling import synchronous_coupling
+    from numerics.sde.coupling import synchronous_coupling
     from theory.domain import Interval
     from theory.model import Model
     model = Model("OU", (P.w,), sp.Matrix([-2 * P.w]), sp.Matrix([[1]]), Interval(-50, 50), (0,))
@@ -336,7 +336,7 @@ def test_stationary_second_moment_needs_eta_rho_below_2h():
 
 def test_simulate_states_of_brownian_motion():
     # dX = dW from 0: Var X(1) = 1; 20 000 paths, z = 4.42 on the variance estimate (sd sqrt(2/n))
-    from numerics.coupling import simulate_states
+    from numerics.sde.coupling import simulate_states
     from theory.domain import Interval
     from theory.model import Model
     model = Model("BM", (P.w,), sp.Matrix([0]), sp.Matrix([[1]]), Interval(-50, 50), (0,))
@@ -418,3 +418,108 @@ def test_meng_derived_stationary_density_against_simulation():
     assert outcome.verdict is Verdict.VERIFIED
     assert outcome.evidence["meng.derived.stationary_density"]["p-value"] > 1e-4
     assert outcome.evidence["power against 002's density at this size"] > 1 - 1e-4
+
+
+# ------------------------------------------------------------------------------ the four-basin model (002 sec. 5.2)
+def _away_from_kinks(generator, size):
+    """Points u of one coordinate of w - x_m, spread over the three pieces of l_1 and never within 1e-3 of +-1."""
+    import torch
+
+    u = 6 * torch.rand(size, generator=generator, dtype=torch.float64) - 3
+    return u[((u - 1).abs() > 1e-3) & ((u + 1).abs() > 1e-3)]
+
+
+def test_identity_rows_register_in_the_table_order():
+    """verify/checks/power_law.py declares its checks as two tables (Identity rows among Checks): registered in the
+    tables' order, which the suite and the notebooks list."""
+    from verify.checks import power_law as PL
+    from verify.suite import _CHECKS
+
+    declared = [row.check_id if hasattr(row, "check_id") else row.id for row in PL.ORIGINALS + PL.REPLACEMENT_CHECKS]
+    registered = [check_id for check_id, check in _CHECKS.items() if check.body.__module__ == PL.__name__]
+    assert registered == declared and len(declared) == 58
+    assert get_check("meng.thm6_proof").params == {"eta_mu": [0.5, 0.2, 0.1, 0.02], "tolerance": 0.01}
+    assert get_check("meng.table1").claims == ("meng.table1", "meng.thm6")
+
+
+def test_power_law_quadrature_helpers():
+    """numerics.exact.power_law_quadrature: the exit time from 0 is numerics.exact.quadrature on the bound Model, and
+    the time to reach b of the kinetic form is that of the Model with drift b + a'/2 (theory.power_law.kinetic_model)."""
+    from numerics.exact.power_law_quadrature import (
+        eq52_value,
+        log_exit_time_from_0,
+        log_time_to_saddle,
+    )
+
+    model = P.POWER_LAW.bind({"h": 1, "eta": sp.Rational(1, 10), "sigma": 1, "rho": 4, "r": 1})
+    assert log_exit_time_from_0(1.0, 0.1, 1.0, 4.0, 1.0) == float(mean_exit_time(model, x0=0).log_value)
+    kinetic = P.kinetic_model(P.barrier_model(1, 1, 2, sp.Rational(1, 10)))
+    assert sp.simplify(kinetic.drift[0] - (-4 * P.w * (P.w**2 - 1) + sp.Rational(1, 10) * 2 * 4 * P.w * (P.w**2 - 1)
+                                           / 2)) == 0
+    assert log_time_to_saddle(1, 1, 2, sp.Rational(1, 10), kinetic=True) == float(mean_exit_time(kinetic).log_value)
+    # eq. 5.2 as printed is positive and finite at the parameters of chen.eq5_2
+    assert 0 < float(eq52_value(1.0, 0.1, 1.0, 4.0, -1.0, 1.0, 0)) < math.inf
+
+
+def test_four_basin_torch_kernels_equal_the_sympy_derivatives():
+    """The hand-factored torch kernels the check evaluates are the SymPy derivatives of l_1 (002 sec. 5.2)."""
+    import torch
+
+    from numerics.sde import four_basin as FB
+
+    u = _away_from_kinks(torch.Generator().manual_seed(0), 2000)
+    for kernel, derived in zip((FB.loss_1d, FB.loss_1d_derivative, FB.loss_1d_second_derivative),
+                               FB.derived_kernels()):
+        torch.testing.assert_close(kernel(u), derived(u), rtol=1e-12, atol=1e-9)
+    # and symbolically, on each piece u < -1, -1 < u < 1, u > 1 (the signs of u - 1 and u + 1 fixed there)
+    _, first, second = P.four_basin_coordinate_derivatives()
+    v = P.four_basin_u
+    a, b = sp.Abs(v - 1), sp.Abs(v + 1)
+    factored = (15 * sp.sqrt(a) * b * (sp.Rational(5, 2) * (v - 1) * b**2 + 3 * a**2 * (v + 1)),
+                15 * sp.sqrt(a) * b * (sp.Rational(15, 4) * b**2 + 15 * a * b * sp.sign(v - 1) * sp.sign(v + 1)
+                                       + 6 * a**2))
+    for s1, s2 in ((-1, -1), (-1, 1), (1, 1)):
+        on_piece = {sp.Abs(v - 1): s1 * (v - 1), sp.Abs(v + 1): s2 * (v + 1), sp.sign(v - 1): s1, sp.sign(v + 1): s2}
+        for derived, hand in zip((first, second), factored):
+            assert sp.simplify((derived - hand).subs(on_piece)) == 0
+
+
+def test_four_basin_loss_gradient_and_hessian_by_sympy():
+    """grad and Hessian of L = (1/n) sum_m l(w - x_m) from theory.power_law.FOUR_BASIN_LOSS against the torch model."""
+    import torch
+
+    from numerics.sde.four_basin import FourBasinLoss
+
+    gen = torch.Generator().manual_seed(1)
+    data = 0.1 * torch.randn(3, 2, generator=gen, dtype=torch.float64)
+    w_point = torch.tensor([0.8, 1.15], dtype=torch.float64)
+    values = {P.FOUR_BASIN_DATA[m + 1, j + 1]: float(data[m, j]) for m in range(3) for j in range(2)}
+    values.update(dict(zip(P.FOUR_BASIN_WEIGHTS, w_point.tolist())))
+    loss = P.FOUR_BASIN_LOSS.subs(P.four_basin_n, 3).doit()
+    gradient = [float(sp.diff(loss, wj).subs(values)) for wj in P.FOUR_BASIN_WEIGHTS]
+    problem = FourBasinLoss(data)
+    torch.testing.assert_close(problem.gradient(w_point[None])[0], torch.tensor(gradient, dtype=torch.float64),
+                               rtol=1e-12, atol=1e-12)
+    hessian = P.four_basin_sample_hessian()
+    assert hessian[0, 1] == 0 and hessian[1, 0] == 0      # l is a sum over coordinates: the Hessian is diagonal
+    mean_hessian = [sum(float(hessian[j, j].subs(dict(zip(P.FOUR_BASIN_WEIGHTS, w_point.tolist())))
+                              .subs(dict(zip(P.FOUR_BASIN_POINT, data[m].tolist())))) for m in range(3)) / 3
+                    for j in range(2)]
+    torch.testing.assert_close(problem.hessian_diagonal(w_point), torch.tensor(mean_hessian, dtype=torch.float64),
+                               rtol=1e-12, atol=1e-12)
+    # Tr Sigma(w) of 002 eq. 2 with b = 2
+    trace = P.four_basin_noise_trace().subs({P.four_basin_n: 3, P.four_basin_b: 2}).doit().subs(values)
+    assert float(problem.gradient_covariance_trace(w_point[None], 2)[0]) == pytest.approx(float(trace), rel=1e-10)
+    assert P.FOUR_BASIN_LOSS.has(P.FOUR_BASIN_DATA) and all(P.FOUR_BASIN_LOSS.has(wj) for wj in P.FOUR_BASIN_WEIGHTS)
+
+
+def test_four_basin_escape_steps_use_the_shared_exit_loop():
+    """numerics.sde.four_basin.escape_steps: first step below 0 (1-based), 0 where the path stayed."""
+    import torch
+
+    from numerics.sde.four_basin import escape_steps
+
+    start = torch.tensor([[0.35, 1.0], [1.0, 1.0], [1.0, 0.05]], dtype=torch.float64)
+    shift = torch.tensor([[0.1, 0.0], [0.0, 0.0], [0.0, 0.1]], dtype=torch.float64)
+    assert escape_steps(start, 10, lambda w, alive: w - shift[alive]).tolist() == [4, 0, 1]
+    assert escape_steps(start[:1], 3, lambda w, alive: w * float("inf")).tolist() == [1]

@@ -5,7 +5,7 @@ import math
 import pytest
 import sympy as sp
 
-from numerics.quadrature import exit_probability, mean_exit_time
+from numerics.exact.quadrature import exit_probability, mean_exit_time
 from theory import Interval, Model, ModelError
 from theory.kramers import DOUBLE_WELL
 

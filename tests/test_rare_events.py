@@ -7,8 +7,8 @@ import sympy as sp
 import torch
 from scipy import stats
 
-from numerics.quadrature import mean_exit_time
-from numerics.rare_events import mean_exit_time_ams
+from numerics.exact.quadrature import mean_exit_time
+from numerics.rare.splitting import mean_exit_time_ams
 from theory import large_deviations as L
 from theory import power_law as P
 from theory.errors import ParameterError

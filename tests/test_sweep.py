@@ -149,6 +149,19 @@ def test_a_checkpoint_of_another_sweep_is_refused(tmp_path):
         run_sweep(other_seed, checkpoint=tmp_path / "b")
 
 
+def test_a_checkpoint_cell_of_the_wrong_shape_is_refused_in_one_line_and_files_are_readable(tmp_path):
+    """A cell file that is valid JSON but not a cell (a list, a dict without the fields) is a SweepMismatchError
+    naming the file, not an AttributeError; checkpoint files are readable by the user's group (0644, not 0600)."""
+    run_sweep(SMALL, checkpoint=tmp_path)
+    cells = sorted(tmp_path.glob("cell-*.json"))
+    assert all(path.stat().st_mode & 0o777 == 0o644 for path in [*cells, tmp_path / "sweep.json"])
+    for wrong in ("[1, 2]", '{"key": "x"}'):
+        cells[0].write_text(wrong)
+        with pytest.raises(SweepMismatchError, match="not a checkpoint cell") as error:
+            run_sweep(SMALL, checkpoint=tmp_path)
+        assert cells[0].name in str(error.value) and "\n" not in str(error.value)
+
+
 def test_a_failing_cell_names_itself_and_the_finished_cells_are_kept(tmp_path):
     sweep = Sweep(failing_cell, {"eta": [0.1, 0.2]}, seed=0)
     with pytest.raises(RuntimeError, match="diverged") as error:

@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 from click.testing import CliRunner
 
-from numerics.quadrature import mean_exit_time
+from numerics.exact.quadrature import mean_exit_time
 from theory import all_claims, get_claim
 from theory import battash as B
 from theory.errors import UnknownIdError, UserInputError
@@ -262,3 +262,29 @@ def test_derive_limit_steps(escape):
     assert result.exit_code == 0
     assert "kramers.asymmetric_quartic_time as stated" in result.output and "limit c -> 0" in result.output
     assert result.output.strip().splitlines()[-1] == "sqrt(2)*pi*exp(1/(4*D))"
+
+
+def test_predicted_euler_bias_is_the_one_shifted_boundary_model():
+    """verify.user_check's wrapper and the Kramers checks use numerics.sde.predicted_euler_bias: the exact mean exit
+    time with each finite end moved out by 0.5826 sigma sqrt(dt) (Broadie, Glasserman & Kou 1997), minus the exact
+    one; the moved end is the model's end plus numerics.sde.boundary_shift."""
+    import dataclasses
+    import math
+
+    from numerics.exact.quadrature import exit_probability
+    from theory.domain import Interval
+    from numerics.sde import boundary_shift, predicted_euler_bias, shifted_boundary
+    from verify.user_check import predicted_euler_bias as user_bias
+
+    model, dt = DOUBLE_WELL.bind(D=0.5), 0.04
+    bias = predicted_euler_bias(model, dt)
+    assert user_bias(model, dt)[0] == bias > 0
+    moved = shifted_boundary(model, dt)
+    assert float(moved.domain.upper - model.domain.upper) == pytest.approx(boundary_shift(math.sqrt(2 * 0.5), dt))
+    assert moved.domain.lower == model.domain.lower  # -oo stays
+    assert bias == float(mean_exit_time(moved)) - float(mean_exit_time(model))
+    # any exit quantity: P(exit upper) between two absorbing ends, the known exact value passed in
+    two_ended = dataclasses.replace(model, domain=Interval(-1.4, 1.2))
+    exact_p = float(exit_probability(two_ended))
+    assert predicted_euler_bias(two_ended, dt, exit_probability, exact=exact_p) == float(
+        exit_probability(shifted_boundary(two_ended, dt))) - exact_p

@@ -5,11 +5,11 @@ import math
 
 import pytest
 
-from numerics.estimators import CensoredError
+from numerics.sde.estimators import CensoredError
 from theory import UnknownIdError
 from verify import Check, Context, Finding, Report, Verdict, all_checks, checks_in, get_check, run_suite
 from verify.outcome import Basis
-from verify.report import read_json, render_markdown, write_json, write_markdown
+from verify.reports import read_json, render_markdown, write_json, write_markdown
 from verify.suite import SUITES
 
 CLAIM = ("kramers.mean_escape_time",)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 
 from .derivation import Derivation
-from .errors import ParameterError, UserInputError
+from .errors import LimitNotDecidedError, ParameterError, UserInputError
 from .identity import IdentityResult, decide_identity, safe_lambdify, tidy
 from .model import Model
 from .units import CONVENTIONS, Convention, Reading
@@ -134,13 +134,21 @@ class Claim:
         return self._derived(f"{self.id}|subs({text})", self.rhs.subs(values), f"substitute {text}",
                              lhs=self.lhs.subs(values))
 
-    def limit(self, symbol, value, direction: str = "+-") -> "Claim":
+    def limit(self, symbol, value, direction: str | None = None) -> "Claim":
+        """The claim as `symbol` -> `value`. direction None: from the symbol's declared domain (a positive symbol
+        tends to 0 from above), two-sided elsewhere; a value outside that domain is refused. Where SymPy cannot take
+        the limit, a numeric limit (mpmath) is returned if the right-hand side depends on nothing else, and said so;
+        otherwise one line says what would let SymPy decide (an assumption, a value for another symbol, a side)."""
         symbol = self._resolve(symbol)
         value = sp.sympify(value)
-        if direction == "+-" and value.is_infinite:
-            direction = "-" if value == sp.oo else "+"
-        result = sp.simplify(sp.limit(self.rhs, symbol, value, dir=direction))
-        return self._derived(f"{self.id}|limit({symbol}->{value})", result, f"limit {symbol} -> {value}",
+        direction = limit_direction(symbol, value, direction)
+        description = f"limit {symbol} -> {value}" + ("" if value.is_infinite or direction == "+-" else direction)
+        try:
+            result = sp.simplify(sp.limit(self.rhs, symbol, value, dir=direction))
+        except (NotImplementedError, ValueError) as error:
+            result = numeric_limit(self.rhs, symbol, value, direction, error)
+            description += " (numeric: mpmath.limit, SymPy could not take it)"
+        return self._derived(f"{self.id}|limit({symbol}->{value})", result, description,
                              lhs=sp.Limit(self.lhs, symbol, value) if symbol in self.lhs.free_symbols else None)
 
     def series(self, symbol, point=0, order: int = 3) -> "Claim":
@@ -203,3 +211,58 @@ class Claim:
         if self.notes:
             lines.append(f"notes: {self.notes}")
         return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ limits
+def limit_direction(symbol: sp.Symbol, value: sp.Basic, direction: str | None) -> str:
+    """The side of a limit: as given, or from the symbol's declared domain (positive or nonnegative: from above at
+    its lower end 0; negative or nonpositive: from below at 0), two-sided elsewhere; at infinity the only side.
+    A finite value outside the declared domain is refused in one line."""
+    if direction not in (None, "+", "-", "+-"):
+        raise ParameterError("direction", direction, "+, - or +-")
+    if value.is_infinite:
+        return "-" if value == sp.oo else "+"
+    outside = ((symbol.is_positive or symbol.is_nonnegative) and value.is_negative) or \
+              ((symbol.is_negative or symbol.is_nonpositive) and value.is_positive) or \
+              (symbol.is_real and value.is_real is False)
+    if outside:
+        domain = ("(0, oo)" if symbol.is_positive else "[0, oo)" if symbol.is_nonnegative else
+                  "(-oo, 0)" if symbol.is_negative else "(-oo, 0]" if symbol.is_nonpositive else "the reals")
+        raise UserInputError(f"{symbol} -> {value} is outside {symbol}'s declared domain {domain}")
+    if direction is not None and direction != "+" and value == 0 and (symbol.is_positive or symbol.is_nonnegative):
+        raise UserInputError(f"{symbol} is declared {'positive' if symbol.is_positive else 'nonnegative'}: it tends "
+                             "to 0 only from above (--direction +, the default)")
+    if direction is not None and direction != "-" and value == 0 and (symbol.is_negative or symbol.is_nonpositive):
+        raise UserInputError(f"{symbol} is declared {'negative' if symbol.is_negative else 'nonpositive'}: it tends "
+                             "to 0 only from below (--direction -, the default)")
+    if direction is not None:
+        return direction
+    if value == 0 and (symbol.is_positive or symbol.is_nonnegative):
+        return "+"
+    if value == 0 and (symbol.is_negative or symbol.is_nonpositive):
+        return "-"
+    return "+-"
+
+
+def numeric_limit(expr: sp.Basic, symbol: sp.Symbol, value: sp.Basic, direction: str, error: Exception) -> sp.Float:
+    """mpmath.limit of an expression of `symbol` alone (Richardson extrapolation from the given side), for a limit
+    SymPy could not take (`error`); refuses, in one line, an expression that still depends on other symbols, and a
+    two-sided limit (a numeric limit cannot tell that the sides agree)."""
+    import mpmath
+
+    reason = str(error).split("\n")[0]
+    others = sorted(str(s) for s in expr.free_symbols - {symbol})
+    if others:
+        side = " or take it from one side" if direction == "+-" else ""
+        raise LimitNotDecidedError(f"SymPy cannot take lim {symbol} -> {value}{'' if direction == '+-' else direction} "
+                             f"({reason}): declare what decides it (e.g. that {others[0]} is positive: --positive "
+                             f"{others[0]}), or give {', '.join(others)} a value (--define NAME=VALUE){side}")
+    if direction == "+-":
+        raise LimitNotDecidedError(f"no two-sided lim {symbol} -> {value} ({reason}): choose a side (--direction + or -)")
+    function = sp.lambdify(symbol, expr, modules="mpmath")
+    point = mpmath.inf if value == sp.oo else -mpmath.inf if value == -sp.oo else mpmath.mpf(sp.N(value, 30))
+    with mpmath.workdps(30):
+        result = mpmath.limit(function, point, direction=1 if direction == "+" else -1)
+    if not mpmath.isfinite(result) and not mpmath.isinf(result):
+        raise LimitNotDecidedError(f"neither SymPy ({reason}) nor a numeric limit decides lim {symbol} -> {value}")
+    return sp.oo if result == mpmath.inf else -sp.oo if result == -mpmath.inf else sp.Float(result, 15)

@@ -40,7 +40,7 @@ def _one_dimensional(model: Model) -> tuple[sp.Symbol, sp.Expr, sp.Expr, Interva
         raise ModelError("the exact 1-D formulas need a time-homogeneous model (no scheduler)")
     if not isinstance(model.noise, Brownian):
         raise ModelError(f"the exact 1-D formulas solve the Brownian generator; {model.name!r} has Lévy noise, whose "
-                         "generator is nonlocal: simulate it (numerics.montecarlo.simulate_exit)")
+                         "generator is nonlocal: simulate it (numerics.sde.engine.simulate_exit)")
     a = model.covariance[0, 0]
     if a == 0:
         raise ModelError(f"no noise: sigma = 0 in {model.name!r}, a deterministic flow; its exit time is not a "

@@ -18,6 +18,12 @@ class ParameterError(UserInputError):
         self.name = name
         self.value = value
         self.admissible = admissible
+        self.hint = hint
+
+    def __reduce__(self):
+        # rebuilt from its fields, so that it crosses process and Dask boundaries intact (pickle calls __init__
+        # with self.args, which here is the formatted message)
+        return (type(self), (self.name, self.value, self.admissible, self.hint))
 
 
 class UnknownIdError(UserInputError, LookupError):
@@ -27,9 +33,19 @@ class UnknownIdError(UserInputError, LookupError):
         import difflib
 
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else f"; `escape list` shows all {kind}s"
+        listing = "escape list --checks" if "check" in kind or "suite" in kind else "escape list"
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; `{listing}` shows all {kind}s"
         super().__init__(f"unknown {kind} {name!r}{hint}")
+        self.kind, self.name, self.known = kind, name, known
+
+    def __reduce__(self):
+        return (type(self), (self.kind, self.name, self.known))
 
 
 class ModelError(UserInputError):
     """A Model that cannot be used as asked (a start outside its domain, no barrier, ...)."""
+
+
+class LimitNotDecidedError(UserInputError, NotImplementedError):
+    """A limit SymPy cannot take and no numeric limit can stand in for; the message says what would decide it (an
+    assumption, a value for another symbol, a side). A NotImplementedError too, as SymPy's own failure is."""

@@ -302,7 +302,7 @@ TABLE_1_JASTRZEBSKI = Claim(
 # ------------------------------------------------------------------------------ derived replacements (corrections)
 #: Where a check finds a statement of 003 wrong and the toolkit derives what holds instead, that replacement is a claim
 #: of its own (relations "corrects"), judged by checks of its own (verify/checks/large_deviations.py, "derived
-#: replacements"): the report prints it as a correction only once those pass (verify.report.correction_status).
+#: replacements"): the report prints it as a correction only once those pass (verify.verdicts.correction_status).
 #: Each is judged in 003's convention, in the unit system of its original.
 @lru_cache(maxsize=1)
 def freidlin_wentzell_density() -> Derivation:
@@ -346,6 +346,7 @@ def _derived(locator: str, note: str) -> Source:
     return Source(None, locator, paper="derived by escape-theory", note=note)
 
 
+# 11 parameters: the fields of the Claim it builds, passed by name at each of its call sites
 def _replacement(claim_id: str, corrects: tuple, original: Claim, title: str, rhs, locator: str, note: str,
                  derivation: Derivation, lhs=None, relation: str = "=", **kwargs) -> Claim:
     """Register a derived replacement of `corrects`, in 003's convention and its original's units and regime."""

@@ -418,6 +418,15 @@ def barrier_model(depth, sigma_value, mu_value, eta_value) -> Model:
                  description="002 eq. 10, d = 1")
 
 
+def kinetic_model(model: Model) -> Model:
+    """The Itô SDE whose Fokker-Planck equation is 002's Smoluchowski form dp/dt = d(l' p) + d(phi dp), phi = a/2
+    (seed 002_0bd15634cbfb0ce4.txt, eqs. 18-19): the 1-D model's drift b becomes b + a'/2, a = sigma(w)^2."""
+    a = model.covariance[0, 0]
+    return Model(model.name + " (kinetic interpretation)", model.state,
+                 sp.Matrix([model.drift[0] + sp.diff(a, w) / 2]), model.diffusion, model.domain, model.start,
+                 potential=model.potential, clock=model.clock)
+
+
 def omega_escaping_limit_mu_to_0() -> Derivation:
     d = Derivation("mu -> 0 limit of Thm 6", sp.S.Zero)
     d.result = d.step("lim_{mu -> 0} tau", sp.simplify(sp.limit(THM_6.rhs, mu, 0)))
@@ -592,6 +601,72 @@ def kappa_constraint(kappa_value: float, upper: float, what: str) -> float:
 
 # ------------------------------------------------------------------------------ 002 sec. 5.2: the four-basin experiment
 lambda_1 = sp.Symbol("lambda_1", nonnegative=True)
+# ------------------------------------------------------------------------------ the 2-D four-basin model (002 sec. 5.2)
+#: 002_0bd15634cbfb0ce4.txt sec. 5.2 (the paragraph before eq. 12): l(w) = 15 sum_{j=1}^2 |w_j - 1|^2.5 |w_j + 1|^3,
+#: L(w) = (1/n) sum_{m=1}^n l(w - x_m). The weights w_1, w_2; one data point x_1, x_2 (the sample loss l(w - x));
+#: the data set x[m, j], m = 1..n; u one coordinate of w - x_m (l is a sum over coordinates).
+FOUR_BASIN_WEIGHTS = sp.symbols("w_1 w_2", real=True)
+FOUR_BASIN_POINT = sp.symbols("x_1 x_2", real=True)
+FOUR_BASIN_DATA = sp.IndexedBase("x", real=True)
+four_basin_u = sp.Symbol("u", real=True)
+four_basin_m = sp.Symbol("m", integer=True, positive=True)
+four_basin_n = sp.Symbol("n", integer=True, positive=True)
+four_basin_b = sp.Symbol("b", integer=True, positive=True)
+
+
+def four_basin_coordinate_loss(u: sp.Expr) -> sp.Expr:
+    """One coordinate of 002 sec. 5.2's l: 15 |u - 1|^(5/2) |u + 1|^3."""
+    return 15 * sp.Abs(u - 1) ** sp.Rational(5, 2) * sp.Abs(u + 1) ** 3
+
+
+#: l(w - x) for one data point x (002 sec. 5.2)
+FOUR_BASIN_SAMPLE_LOSS = sum(four_basin_coordinate_loss(wj - xj) for wj, xj in zip(FOUR_BASIN_WEIGHTS, FOUR_BASIN_POINT))
+#: L(w) = (1/n) sum_m l(w - x_m) (002 sec. 5.2, eq. 1 with this l)
+FOUR_BASIN_LOSS = sp.Sum(FOUR_BASIN_SAMPLE_LOSS.subs({xj: FOUR_BASIN_DATA[four_basin_m, j + 1]
+                                                      for j, xj in enumerate(FOUR_BASIN_POINT)}),
+                         (four_basin_m, 1, four_basin_n)) / four_basin_n
+
+
+def _off_the_kinks(expr: sp.Expr) -> sp.Expr:
+    """expr with DiracDelta -> 0 and sign^2 -> 1: its value wherever no coordinate of w - x_m is +-1 (the kinks of l,
+    a null set of w for every data set, which the simulation meets with probability 0)."""
+    expr = expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+    return expr.replace(lambda e: e.is_Pow and isinstance(e.base, sp.sign) and e.exp == 2, lambda e: sp.S.One)
+
+
+@lru_cache(maxsize=1)
+def four_basin_coordinate_derivatives() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """(l_1, l_1', l_1'') in u for one coordinate l_1(u) = 15 |u-1|^(5/2) |u+1|^3 (002 sec. 5.2), derived by SymPy;
+    l_1'' off the kinks u = +-1. The per-sample gradient of l(w - x) is (l_1'(w_1 - x_1), l_1'(w_2 - x_2)) and its
+    Hessian diag(l_1''(w_1 - x_1), l_1''(w_2 - x_2)) (four_basin_sample_gradient, four_basin_sample_hessian)."""
+    loss = four_basin_coordinate_loss(four_basin_u)
+    return loss, sp.diff(loss, four_basin_u), _off_the_kinks(sp.diff(loss, four_basin_u, 2))
+
+
+@lru_cache(maxsize=1)
+def four_basin_sample_gradient() -> sp.Matrix:
+    """grad_w l(w - x) (002 sec. 5.2), by SymPy: the summand of g(w) in 002 eq. 2."""
+    return sp.Matrix([sp.diff(FOUR_BASIN_SAMPLE_LOSS, wj) for wj in FOUR_BASIN_WEIGHTS])
+
+
+@lru_cache(maxsize=1)
+def four_basin_sample_hessian() -> sp.Matrix:
+    """Hessian in w of l(w - x) off the kinks (002 sec. 5.2), by SymPy: diagonal, since l is a sum over coordinates,
+    so the Hessian of L and the per-sample h~_j of 002 Prop. 1 are its diagonal."""
+    return sp.hessian(FOUR_BASIN_SAMPLE_LOSS, FOUR_BASIN_WEIGHTS).applyfunc(_off_the_kinks)
+
+
+def four_basin_noise_trace() -> sp.Expr:
+    """Tr Sigma(w) of 002 eq. 2 for the four-basin loss: (1/b) ((1/n) sum_m |grad l(w - x_m)|^2 - |grad L(w)|^2),
+    with grad L = (1/n) sum_m grad l(w - x_m) (002 sec. 5.2). The check's lambda_2 solves 2 lambda_2^2 = this at w*
+    (002 sec. 5.2: Tr Cov(lambda_2 xi_2) = Tr Cov(g(w*)), xi_2 ~ N(0, I_2))."""
+    at_m = {xj: FOUR_BASIN_DATA[four_basin_m, j + 1] for j, xj in enumerate(FOUR_BASIN_POINT)}
+    gradient = four_basin_sample_gradient().subs(at_m)
+    mean_square = sp.Sum(sum(g**2 for g in gradient), (four_basin_m, 1, four_basin_n)) / four_basin_n
+    full = [sp.Sum(g, (four_basin_m, 1, four_basin_n)) / four_basin_n for g in gradient]
+    return (mean_square - sum(g**2 for g in full)) / four_basin_b
+
+
 FOUR_BASIN_CLAIM = Claim(
     id="meng.four_basin",
     title="2-D four-basin model: the escape success rate rises with lambda_1, and the power-law dynamic (eq. 12) "
@@ -611,7 +686,7 @@ FOUR_BASIN_CLAIM = Claim(
 # ------------------------------------------------------------------------------ derived replacements (corrections)
 #: Where a check finds a statement of 002 or 004 wrong and the toolkit derives what holds instead, that replacement is
 #: a claim of its own (relations "corrects"), judged by checks of its own (verify/checks/power_law.py, "derived
-#: replacements"): the report prints it as a correction only once those pass (verify.report.correction_status).
+#: replacements"): the report prints it as a correction only once those pass (verify.reports.verdicts.correction_status).
 #: Each is judged in its original paper's convention.
 def _derived(locator: str, note: str) -> Source:
     return Source(None, locator, paper="derived by escape-theory", note=note)
@@ -776,6 +851,7 @@ def two_sided_exit_time() -> Derivation:
     return d
 
 
+# 15 parameters: the fields of the Claim it builds, passed by name at each of its call sites
 def _replacement(claim_id: str, corrects: tuple, title: str, lhs, rhs, locator: str, note: str, make, units: dict,
                  convention_, relation: str = "=", regime: str = "", interpretation: str = ITO, relations=None,
                  **kwargs) -> Claim:

@@ -17,6 +17,7 @@ transformations are auto_number (1/2 stays exact) and convert_xor (x^2 means x**
 from __future__ import annotations
 
 import ast
+import math
 import sys
 from dataclasses import replace
 from fractions import Fraction
@@ -40,6 +41,25 @@ CONSTANTS = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
 MAX_TEXT = 2000
 #: a numeric exponent larger than this would make SymPy compute a huge exact integer
 MAX_NUMERIC_EXPONENT = 1000
+#: nesting of the formula (operators and calls): deeper trees make SymPy recurse past Python's stack
+MAX_DEPTH = 40
+#: nesting of function calls (exp(exp(...))): each level multiplies the work of a limit or a simplification
+MAX_CALL_NESTING = 5
+#: an integer literal larger than this is refused (write a float: 1e20); a numeric argument of a function whose
+#: exact value grows like a factorial (factorial(99999999999), gamma(10**9)) is at most MAX_FACTORIAL_ARGUMENT
+MAX_INTEGER = 10**15
+MAX_FACTORIAL_ARGUMENT = 10**4
+#: a numeric argument of an exponential-like function: exp(1e38) makes mpmath compute log 2 to 1e38 bits
+MAX_EXPONENTIAL_ARGUMENT = 10**4
+#: function -> the largest magnitude of a numeric argument SymPy is asked to evaluate exactly
+_GUARDED_ARGUMENTS = {**dict.fromkeys(("factorial", "gamma", "binomial", "loggamma", "beta", "polygamma", "zeta"),
+                                      MAX_FACTORIAL_ARGUMENT),
+                      **dict.fromkeys(("exp", "sinh", "cosh", "tanh", "besseli", "besselk", "erf", "erfc"),
+                                      MAX_EXPONENTIAL_ARGUMENT)}
+#: the functions _float_value can evaluate (a numeric argument built from others is refused where it is guarded)
+_FLOAT_FUNCTIONS = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "sin": math.sin, "cos": math.cos,
+                    "tan": math.tan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "atan": math.atan,
+                    "gamma": math.gamma, "factorial": lambda v: math.gamma(v + 1), "Abs": abs}
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.BitXor, ast.USub, ast.UAdd)
 
 
@@ -59,17 +79,25 @@ def known_models() -> dict[str, Model]:
     return found
 
 
-def resolve_context(context_id: str) -> tuple[Model | None, Claim | None]:
-    """A model id (``kramers.DOUBLE_WELL``, case-insensitive) or a claim id (its Model and the claim itself)."""
+def get_model(model_id: str) -> Model:
+    """A registered Model by its id, family.NAME as known_models lists them (``kramers.DOUBLE_WELL``,
+    case-insensitive)."""
     models = known_models()
     by_lower = {k.lower(): v for k, v in models.items()}
-    if context_id.lower() in by_lower:
-        return by_lower[context_id.lower()], None
+    if model_id.lower() not in by_lower:
+        raise UnknownIdError("model", model_id, sorted(models))
+    return by_lower[model_id.lower()]
+
+
+def resolve_context(context_id: str) -> tuple[Model | None, Claim | None]:
+    """A model id (``kramers.DOUBLE_WELL``, case-insensitive) or a claim id (its Model and the claim itself)."""
+    if context_id.lower() in {k.lower() for k in known_models()}:
+        return get_model(context_id), None
     claim_ids = [c.id for c in all_claims()]
     if context_id in claim_ids:
         claim = get_claim(context_id)
         return claim.model, claim
-    raise UnknownIdError("model or claim", context_id, sorted(models) + claim_ids)
+    raise UnknownIdError("model or claim", context_id, sorted(known_models()) + claim_ids)
 
 
 def context_symbols(model: Model | None = None, claim: Claim | None = None, extra=()) -> dict[str, sp.Symbol]:
@@ -111,10 +139,12 @@ def parse_expression(text: str, symbols: dict[str, sp.Symbol]) -> sp.Expr:
     known = ", ".join(sorted(symbols)) or "none"
     try:
         tree = ast.parse(text.strip(), mode="eval")
+    except RecursionError:
+        raise UserInputError(f"the expression is nested too deeply (at most {MAX_DEPTH} levels)") from None
     except SyntaxError as error:
         hint = ("give the right-hand side only (set the left-hand side with lhs= / --lhs)"
                 if "=" in text else "write products with * and powers with ** or ^")
-        raise UserInputError(f"cannot read {text!r} as a formula ({error.msg}): {hint}") from None
+        raise UserInputError(f"cannot read {_short(text)} as a formula ({error.msg}): {hint}") from None
     _check_tree(tree, symbols, known)
     namespace = {"__builtins__": {}, "Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational,
                  **{name: getattr(sp, name) for name in FUNCTIONS}, **CONSTANTS}
@@ -122,14 +152,50 @@ def parse_expression(text: str, symbols: dict[str, sp.Symbol]) -> sp.Expr:
         expr = parse_expr(text.strip(), local_dict=dict(symbols), global_dict=namespace,
                           transformations=(auto_number, convert_xor))
     except (TypeError, ValueError, ArithmeticError, sp.SympifyError) as error:
-        raise UserInputError(f"cannot evaluate {text!r}: {error}") from None
+        raise UserInputError(f"cannot evaluate {_short(text)}: {error}") from None
     expr = sp.sympify(expr)
     if expr.has(sp.nan, sp.zoo):
-        raise UserInputError(f"{text!r} evaluates to {expr} (undefined): check divisions by zero")
+        raise UserInputError(f"{_short(text)} evaluates to {expr} (undefined): check divisions by zero")
     return expr
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """The user's text quoted for a one-line message, cut in the middle when long."""
+    return repr(text if len(text) <= limit else text[: limit // 2] + " ... " + text[-limit // 2:])
+
+
+def _check_size(tree: ast.AST) -> None:
+    """Refuse a formula nested deeper than MAX_DEPTH, with function calls nested deeper than MAX_CALL_NESTING, or
+    with an integer beyond MAX_INTEGER or a factorial-like argument beyond MAX_FACTORIAL_ARGUMENT (each names the
+    limit it hit)."""
+    stack = [(tree, 0, 0)]
+    while stack:   # iterative: a recursive walk would itself overflow on the trees it is meant to refuse
+        node, depth, calls = stack.pop()
+        if depth > MAX_DEPTH:
+            raise UserInputError(f"the expression is nested too deeply (at most {MAX_DEPTH} levels)")
+        if isinstance(node, ast.Call):
+            calls += 1
+            if calls > MAX_CALL_NESTING:
+                raise UserInputError(f"function calls are nested too deeply (at most {MAX_CALL_NESTING} levels, "
+                                     f"e.g. exp(exp(...)))")
+            name = getattr(node.func, "id", "")
+            bound = _GUARDED_ARGUMENTS.get(name)
+            for argument in node.args if bound is not None else ():
+                if _has_symbol(argument):
+                    continue   # symbolic: evaluated only at the user's values, under the command's time limit
+                value = _float_value(argument)
+                if value is None or not abs(value) <= bound:
+                    raise UserInputError(f"{name}({_short(ast.unparse(argument), 40)[1:-1]}) is refused: a numeric "
+                                         f"argument of {name} is at most {bound} in magnitude (its exact value "
+                                         "grows too fast)")
+        if isinstance(node, ast.Constant) and isinstance(node.value, int) and abs(node.value) > MAX_INTEGER:
+            raise UserInputError(f"the integer {node.value} is too large (at most {MAX_INTEGER:.0e}; write a float, "
+                                 "e.g. 1e20)")
+        stack.extend((child, depth + 1, calls) for child in ast.iter_child_nodes(node))
+
+
 def _check_tree(tree: ast.AST, symbols: dict, known: str) -> None:
+    _check_size(tree)
     functions = ", ".join(FUNCTIONS)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -170,6 +236,40 @@ def _check_numeric_power(node: ast.BinOp) -> None:
             raise UserInputError(f"the numeric exponent {ast.unparse(node.right)} is too large {too_large}")
         if numeric(node.left) and has_power(node.left):
             raise UserInputError(f"the nested numeric power {ast.unparse(node)} is refused {too_large}")
+
+
+def _has_symbol(tree: ast.AST) -> bool:
+    """Whether a sub-formula names a symbol (a function's own name and the constants pi, E, oo do not count)."""
+    functions = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return any(isinstance(n, ast.Name) and id(n) not in functions and n.id not in CONSTANTS for n in ast.walk(tree))
+
+
+def _float_value(node: ast.AST) -> float | None:
+    """A numeric sub-formula evaluated in floating point (inf where it overflows), None where it uses something
+    this evaluator does not know: how large a guarded argument is, without asking SymPy to compute it exactly."""
+    try:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.Name) and node.id in ("pi", "E"):
+            return math.pi if node.id == "pi" else math.e
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = _float_value(node.operand)
+            return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+        if isinstance(node, ast.BinOp):
+            left, right = _float_value(node.left), _float_value(node.right)
+            if left is None or right is None:
+                return None
+            operations = {ast.Add: float.__add__, ast.Sub: float.__sub__, ast.Mult: float.__mul__,
+                          ast.Div: float.__truediv__, ast.Pow: pow, ast.BitXor: pow}
+            return float(operations[type(node.op)](left, right)) if type(node.op) in operations else None
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in _FLOAT_FUNCTIONS and len(node.args) == 1:
+            inner = _float_value(node.args[0])
+            return None if inner is None else float(_FLOAT_FUNCTIONS[node.func.id](inner))
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+    return None
 
 
 def _numeric_value(node: ast.AST) -> Fraction | None:
@@ -221,6 +321,7 @@ def parse_definitions(definitions, symbols: dict[str, sp.Symbol]) -> dict[sp.Sym
 
 
 # ------------------------------------------------------------------------------ the claim
+# 9 parameters: the Claim fields a user may state, all keyword-only with defaults
 def user_claim(expression, *, model: Model | str | None = None, like: Claim | str | None = None,
                lhs=None, relation: str | None = None, claim_id: str = "user.claim", title: str = "",
                regime: str = "", symbols=()) -> Claim:

@@ -8,8 +8,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable
 
-from numerics.device import torch_threads
-from numerics.estimators import CensoredError
+from numerics.infra.device import torch_threads
+from numerics.sde.estimators import CensoredError
 from theory import get_claim
 from theory.errors import UserInputError
 
@@ -20,6 +20,42 @@ METHODS = ("symbolic", "limit", "scaling", "quadrature", "montecarlo", "experime
 #: mathematics, or only the paper's own proof)
 METHOD_BASIS = {"scaling": Basis.UNITS, "quadrature": Basis.EXACT, "montecarlo": Basis.SIMULATION,
                 "experiment": Basis.EXPERIMENT}
+
+
+#: parameter name -> (test, admissible range in words): the sizes and probabilities every check shares; checked when
+#: the check is registered (the suite is built), not when it runs
+_PARAMETER_RULES = {
+    "n_paths": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "an integer >= 1"),
+    "runs": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "an integer >= 1"),
+    "steps": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1 or isinstance(v, list) and all(
+        isinstance(x, (int, float)) and x > 0 for x in v), "an integer >= 1 or a list of positive step sizes"),
+    "dt": (lambda v: isinstance(v, (int, float)) and v > 0, "(0, oo)"),
+    "max_time": (lambda v: isinstance(v, (int, float)) and v > 0, "(0, oo)"),
+    "false_alarm": (lambda v: isinstance(v, float) and 0 < v < 1, "(0, 1)"),
+}
+
+
+def validate_params(check_id: str, params: dict) -> None:
+    """Refuse a check whose shared parameters are out of range (sizes, steps, false-alarm rates, tolerances)."""
+    for name, value in params.items():
+        rule = _PARAMETER_RULES.get(name)
+        if rule is not None and not rule[0](value):
+            raise ValueError(f"check {check_id}: parameter {name}={value!r} is out of range: admissible is {rule[1]}")
+        if "tolerance" in name and isinstance(value, (int, float)) and not value >= 0:
+            raise ValueError(f"check {check_id}: parameter {name}={value!r} is out of range: admissible is [0, oo)")
+
+
+def combined_seed(own: int | None, base: int) -> int:
+    """The seed a check runs with: the run's base seed (`escape verify --seed`) where the check fixes none; its own
+    where the base is 0 (the default run is unchanged); otherwise a 32-bit seed derived from both by numpy's
+    SeedSequence (hand-written sums would make (own 5, base 1) and (own 6, base 0) the same stream)."""
+    if own is None:
+        return base
+    if base == 0:
+        return own
+    import numpy as np
+
+    return int(np.random.SeedSequence([own, base]).generate_state(1)[0])
 
 
 @dataclass(frozen=True)
@@ -72,6 +108,13 @@ class Check:
         if self.basis is None:
             raise ValueError(f"check {self.id}: a {self.method} check must declare its basis (Basis.MODEL, "
                              "Basis.MATHEMATICS or Basis.PAPER)")
+        for suite, overrides in self.suite_params.items():
+            unknown = set(overrides) - set(self.params)
+            if unknown:
+                raise ValueError(f"check {self.id}: suite {suite!r} overrides parameters it does not have: "
+                                 f"{sorted(unknown)}")
+        for suite in (None, *self.suite_params):
+            validate_params(self.id, {**self.params, **self.suite_params.get(suite, {})})
 
     @property
     def claim(self) -> str:
@@ -92,7 +135,7 @@ class Check:
     def run(self, context: Context = Context()) -> Outcome:
         """Run the body; turn every failure into an outcome instead of an exception."""
         started = time.perf_counter()
-        seed = self.seed if self.seed is not None else context.seed
+        seed = combined_seed(self.seed, context.seed)
         try:
             source = self.source
         except UserInputError as error:
@@ -104,7 +147,7 @@ class Check:
                            comparators=list(self.comparators), basis=str(basis or self.basis), **extra)
 
         try:
-            # real-network experiments are small batched products: one intra-op thread is faster (numerics.device)
+            # real-network experiments are small batched products: one intra-op thread is faster (numerics.infra.device)
             threads = torch_threads(1) if self.method == "experiment" else nullcontext()
             with threads:
                 finding = self.body(Context(context.suite, context.device, seed, context.progress),

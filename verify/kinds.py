@@ -1,15 +1,20 @@
 """Check kinds that are data (issue 15: "checks as data where they are data"): a statement against a derivation is
 declared, not written out as a body. `Identity(...)` is a row of a table; `identity_checks(rows)` registers them.
 
-An Identity compares its claim's right-hand side with what `derive()` returns (a Derivation, or a SymPy expression)
-with theory.identity.decide_identity: VERIFIED when identical, REFUTED with the exact difference. Its basis says what
-the derivation rests on: the Model (Basis.MODEL), mathematics (Basis.MATHEMATICS), or only the paper's own lines
-(Basis.PAPER: agreement is then CONSISTENT WITH ITS PROOF). Evidence beyond the comparison (a diagnosis, what the
-paper's own integrand gives) is declared as `notes`: a text, or a function of the finding's evidence returning a
-value, shown when `notes_when` says (always, or only when refuted)."""
+An Identity compares its claim's right-hand side with what `derive()` returns (a Derivation, a SymPy expression, or a
+derived Claim, compared as it is) with theory.identity.decide_identity: VERIFIED when identical, REFUTED with the exact
+difference. Its basis says what the derivation rests on: the Model (Basis.MODEL), mathematics (Basis.MATHEMATICS), or
+only the paper's own lines (Basis.PAPER: agreement is then CONSISTENT WITH ITS PROOF). Evidence beyond the comparison (a
+diagnosis, what the paper's own integrand gives) is declared as `notes`: a text, or a function of the finding's evidence
+returning a value, shown when `notes_when` says (always, or only when refuted).
+
+A table's checks keep the place of the module that declares it in the suite's order (verify.suite orders by the
+module of a check's body, then by registration): identity_checks gives each body that module's name."""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,10 +35,12 @@ class Identity:
     """A claim against a derivation (see the module docstring)."""
 
     claim: Claim | str
-    #: () -> the derived right-hand side: a Derivation (its result and steps are kept) or a SymPy expression
-    derive: Callable[[], Derivation | sp.Basic]
-    #: the comparison, in words, for the summary ("Thm 4.1 vs the integral of eq. 27 recomputed")
-    what: str
+    #: () -> the derived right-hand side: a Derivation (its result and steps are kept), a SymPy expression, or a
+    #: derived Claim (compared as it is, with its own conditions)
+    derive: Callable[[], Derivation | sp.Basic | Claim]
+    #: the comparison, in words, for the summary ("Thm 4.1 vs the integral of eq. 27 recomputed"); or a function of
+    #: the Derivation returning it (to name the derivation by its title)
+    what: str | Callable[[Derivation], str]
     basis: Basis
     suites: tuple[str, ...]
     #: the check id (default: the claim id)
@@ -52,6 +59,15 @@ class Identity:
     description: str | None = None
     #: "symbolic", or "limit" for a statement against the limit of the theorem it is said to follow from
     method: str = "symbolic"
+    #: the check's claims, judged first, where they are not (claim, *comparators)
+    claims: tuple[str, ...] = ()
+    #: put before the summary when refuted ("does not follow from Theorem 1 + Lemma 3: ")
+    refuted_prefix: str = ""
+    #: reads the stated side off the claim before the comparison (normalised at 0, its exponent, its rate); the
+    #: check still judges the claim itself
+    restate: Callable[[Claim], Claim] | None = None
+    #: parameters the check declares (shown with the outcome)
+    params: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.notes_when not in ("always", "refuted"):
@@ -59,32 +75,50 @@ class Identity:
 
     @property
     def stated(self) -> Claim:
-        return get_claim(self.claim) if isinstance(self.claim, str) else self.claim
+        claim = get_claim(self.claim) if isinstance(self.claim, str) else self.claim
+        return self.restate(claim) if self.restate is not None else claim
+
+    @property
+    def claim_id(self) -> str:
+        return self.claim if isinstance(self.claim, str) else self.claim.id
 
     @property
     def check_id(self) -> str:
-        return self.id or (self.claim if isinstance(self.claim, str) else self.claim.id)
+        return self.id or self.claim_id
 
     def finding(self) -> Finding:
         stated = self.stated
         derived = self.derive()
         derivation = derived if isinstance(derived, Derivation) else None
-        rhs = derived.result if derivation is not None else derived
-        finding = identity_finding(stated, derived_claim(stated, rhs, derivation, self.label), self.what,
-                                   replacement=self.replacement)
+        if isinstance(derived, Claim):
+            other = derived
+        else:
+            other = derived_claim(stated, derived.result if derivation is not None else derived, derivation, self.label)
+        what = self.what(derivation) if callable(self.what) else self.what
+        finding = identity_finding(stated, other, what, replacement=self.replacement)
         if self.notes_when == "always" or finding.verdict is Verdict.REFUTED:
             for name, note in self.notes.items():
                 finding.evidence[name] = note(finding.evidence) if callable(note) else note
+        if self.refuted_prefix and finding.verdict is Verdict.REFUTED:
+            finding = dataclasses.replace(finding, summary=self.refuted_prefix + finding.summary)
         return finding
 
-    def body(self, context: Context, params: dict) -> Finding:
-        return self.finding()
+    def check(self, module: str | None = None) -> Check:
+        """The Check; its body carries `module` as its __module__ (the declaring module: its place in the suite)."""
+        def body(context: Context, params: dict) -> Finding:
+            return self.finding()
 
-    def check(self) -> Check:
-        return Check(self.check_id, (self.stated.id, *self.comparators), self.method, self.description or self.what,
-                     self.body, suites=self.suites, basis=self.basis)
+        body.__module__ = module or __name__
+        body.__qualname__ = f"Identity({self.check_id})"
+        description = self.description or (self.what if isinstance(self.what, str) else None)
+        if description is None:
+            raise ValueError(f"{self.check_id}: a `what` given as a function needs a description")
+        return Check(self.check_id, self.claims or (self.claim_id, *self.comparators), self.method, description,
+                     body, params=dict(self.params), suites=self.suites, basis=self.basis)
 
 
-def identity_checks(rows) -> list[Check]:
-    """Register one Check per Identity row, in order."""
-    return [register_check(row.check()) for row in rows]
+def identity_checks(rows, module: str | None = None) -> list[Check]:
+    """Register one Check per Identity row, in order (a Check among the rows is registered as it is, keeping its
+    place); `module` defaults to the caller's, so that the checks keep the declaring module's place in the suite."""
+    module = module or sys._getframe(1).f_globals["__name__"]
+    return [register_check(row.check(module) if isinstance(row, Identity) else row) for row in rows]

@@ -18,6 +18,24 @@ def derived_claim(stated: Claim, rhs: sp.Basic, derivation=None, suffix: str = "
                  sources=stated.sources, derivation=derivation, conditions=stated.conditions)
 
 
+def limit_or_value(expr: sp.Expr, symbol: sp.Symbol, value, direction: str = "+-") -> tuple[sp.Expr, str]:
+    """(lim_{symbol -> value} expr, how it was taken): SymPy's limit, or, where SymPy gives up on a special function
+    (the incomplete Gamma), the value at the point, said so since that assumes continuity there."""
+    try:
+        return sp.simplify(sp.limit(expr, symbol, value, dir=direction)), f"sympy limit ({direction})"
+    except NotImplementedError:
+        return value_at(expr, symbol, value)
+
+
+def value_at(expr: sp.Expr, symbol: sp.Symbol, value) -> tuple[sp.Expr, str]:
+    """The value at the point, where SymPy's limit failed (it assumes continuity there, and says so); the limit's
+    own error stands if the value is not finite either."""
+    at_point = sp.simplify(expr.subs(symbol, value))
+    if at_point.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise NotImplementedError(f"SymPy cannot take the limit {symbol} -> {value} and the value there is {at_point}")
+    return at_point, "value at the point (SymPy's limit failed; assumes continuity there)"
+
+
 def identity_finding(stated: Claim, derived: Claim, what: str, replacement: str | None = None) -> Finding:
     """VERIFIED when the two right-hand sides are identical, else REFUTED with the exact difference (the derived side
     is in the evidence). A correction is attached only when `replacement` names a registered claim that states it,
@@ -279,9 +297,9 @@ def discretisation_gap(model, steps, *, n_paths: int, max_time: float, false_ala
     monitoring predicts 1/2). Returns the evidence; 'gaps resolved' says whether every gap exceeds z SE."""
     import numpy as np
 
-    from numerics.estimators import normal_quantile
-    from numerics.montecarlo import simulate_exit
-    from numerics.quadrature import mean_exit_time
+    from numerics.sde.estimators import normal_quantile
+    from numerics.sde.engine import simulate_exit
+    from numerics.exact.quadrature import mean_exit_time
 
     exact = float(mean_exit_time(model))
     rows = []

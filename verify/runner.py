@@ -9,17 +9,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Callable
 
-from numerics.device import describe_device, resolve_device
+from numerics.infra.device import describe_device, resolve_device
 
 from .check import Context
 from .outcome import Outcome, Verdict
 from .suite import checks_in
-
-#: the order in which reports list verdicts: agreement with an independent basis, then agreement with the paper's
-#: own proof (counted apart: consistency, not truth), then the rest
-VERDICT_ORDER = (Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED, Verdict.INCONCLUSIVE, Verdict.ERROR)
-#: what reports print for a claim that no outcome judges, only cites as a comparator (claim_verdict is None)
-ONLY_CITED = "only cited"
+from .verdicts import ONLY_CITED, VERDICT_ORDER, claim_verdict, outcomes_by_claim
 
 PACKAGES = ("escape-theory", "sympy", "mpmath", "numpy", "scipy", "torch", "nbformat", "nbclient", "matplotlib")
 
@@ -43,16 +38,20 @@ class Report:
     versions: dict
     outcomes: list[Outcome] = field(default_factory=list)
     only: str | None = None
+    #: the base seed (`--seed`) and the command line that made the report (None: not run from the command line)
+    seed: int = 0
+    command: str | None = None
+    #: check id -> {base seed: verdict} for the stochastic checks rerun over several base seeds (`--seeds`); None
+    #: when not asked for
+    robustness: dict | None = None
 
     def counts(self) -> dict[str, int]:
         """Outcomes per verdict, CONSISTENT WITH ITS PROOF counted apart from VERIFIED (VERDICT_ORDER)."""
         return {v.value: sum(o.verdict is v for o in self.outcomes) for v in VERDICT_ORDER}
 
     def claim_verdicts(self) -> dict[str, Verdict | None]:
-        """Claim id -> its verdict (report.claim_verdict), None for a claim only cited as a comparator; every claim
+        """Claim id -> its verdict (verify.verdicts.claim_verdict), None for a claim only cited as a comparator; every claim
         the run judged or cited, in order of first appearance."""
-        from .report import claim_verdict, outcomes_by_claim  # report imports this module
-
         return {claim_id: claim_verdict(claim_id, outcomes)
                 for claim_id, outcomes in outcomes_by_claim(self.outcomes).items()}
 
@@ -67,7 +66,8 @@ class Report:
         """The schema of the foundation issue, with the per-claim verdicts (null: only cited as a comparator) and
         their counts, so that a reader need not recompute them."""
         return {"suite": self.suite, "only": self.only, "started": self.started, "seconds": round(self.seconds, 3),
-                "device": self.device, "versions": self.versions, "counts": self.counts(),
+                "device": self.device, "versions": self.versions, "seed": self.seed, "command": self.command,
+                "robustness": self.robustness, "counts": self.counts(),
                 "claim_counts": self.claim_counts(),
                 "claims": {claim_id: verdict.value if verdict is not None else None
                            for claim_id, verdict in self.claim_verdicts().items()},
@@ -80,7 +80,7 @@ def run_suite(suite: str = "quick", only: str | None = None, device: str = "auto
     resolved = resolve_device(device)
     started_wall = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     started = time.perf_counter()
-    report = Report(suite, started_wall, 0.0, describe_device(resolved), environment_versions(), only=only)
+    report = Report(suite, started_wall, 0.0, describe_device(resolved), environment_versions(), only=only, seed=seed)
     context = Context(suite=suite, device=str(resolved), seed=seed, progress=progress)
     for check in checks:
         outcome = check.run(context)
@@ -89,3 +89,34 @@ def run_suite(suite: str = "quick", only: str | None = None, device: str = "auto
             on_outcome(outcome)
     report.seconds = time.perf_counter() - started
     return report
+
+
+#: the checks whose verdict may depend on the random stream (the others are exact or symbolic)
+STOCHASTIC_METHODS = ("montecarlo", "experiment")
+
+
+def moving_verdicts(robustness: dict) -> dict:
+    """The checks of a robustness table whose verdict differs between base seeds."""
+    return {check: verdicts for check, verdicts in robustness.items() if len(set(verdicts.values())) > 1}
+
+
+def rerun_over_seeds(report: Report, seeds, device: str = "auto", progress: bool = False,
+                     on_outcome: Callable[[Outcome], None] | None = None) -> dict:
+    """check id -> {base seed: verdict}: the report's stochastic checks (STOCHASTIC_METHODS) rerun at every further
+    base seed, beside their verdict at the report's own; stored in report.robustness. A verdict that moves with the
+    seed was not decided by the check's sizes (issue 17: the robustness table)."""
+    stochastic = [o for o in report.outcomes if o.method in STOCHASTIC_METHODS]
+    table = {o.check: {str(report.seed): o.verdict.value} for o in stochastic}
+    resolved = resolve_device(device)
+    checks = {check.id: check for check in checks_in(report.suite, report.only)}
+    for seed in seeds:
+        if seed == report.seed:
+            continue
+        context = Context(suite=report.suite, device=str(resolved), seed=seed, progress=progress)
+        for outcome in stochastic:
+            rerun = checks[outcome.check].run(context)
+            table[outcome.check][str(seed)] = rerun.verdict.value
+            if on_outcome is not None:
+                on_outcome(rerun)
+    report.robustness = table
+    return table

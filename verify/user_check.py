@@ -6,8 +6,8 @@ verdict means"):
 - ``to_leading_order``: the claim must agree with a reference claim to leading order (f ~ g: f/g -> 1),
   e.g. a corrected asymptotic formula against Kramers' law as D -> 0.
 - ``against_model``: the claim, read as the mean exit time of its Model from the Model's start, against
-  Monte Carlo (numerics.montecarlo.simulate_exit: an interval test with a stated false-alarm probability)
-  or exact quadrature (numerics.quadrature.mean_exit_time, 1-D Brownian models).
+  Monte Carlo (numerics.sde.engine.simulate_exit: an interval test with a stated false-alarm probability)
+  or exact quadrature (numerics.exact.quadrature.mean_exit_time, 1-D Brownian models).
 
 ``check_user_claim`` runs the requested ones as Checks and returns their Outcomes (verify.outcome), so a
 user claim is reported exactly like a paper's. Inputs are validated before anything runs: a mistake is a
@@ -25,14 +25,14 @@ import mpmath
 import sympy as sp
 
 from theory import get_claim
-from theory.claim import Claim
+from theory.claim import Claim, limit_direction
 from theory.errors import ModelError, UserInputError
 from theory.identity import decide_identity, tidy
 from theory.model import Brownian, Model
 from theory.user_claim import context_symbols, parse_definitions, parse_expression
 
 from .check import Check, Context, Finding
-from .methods import derived_claim, euler_bias_band, identity_finding
+from .methods import derived_claim, euler_bias_band, identity_finding, value_at
 from .outcome import Basis, Outcome, Verdict
 
 MODEL_METHODS = ("montecarlo", "quadrature")
@@ -57,18 +57,6 @@ def _on_symbols_of(expr: sp.Basic, claim: Claim) -> sp.Basic:
     return expr.xreplace({s: mine[s.name] for s in expr.free_symbols if s.name in mine})
 
 
-def default_direction(symbol: sp.Symbol, value: sp.Expr) -> str:
-    """The side a limit is taken from: one-sided at the end of a symbol's range (D -> 0+ for a positive D),
-    two-sided inside it; at infinity SymPy's own convention (Claim.limit)."""
-    if value.is_infinite:
-        return "+-"
-    if value == 0 and symbol.is_nonnegative:
-        return "+"
-    if value == 0 and symbol.is_nonpositive:
-        return "-"
-    return "+-"
-
-
 def read_value(value, claim: Claim) -> sp.Expr:
     """A limit point or parameter value: a SymPy number, or text read by the restricted parser."""
     if isinstance(value, str):
@@ -86,20 +74,15 @@ def against_limit(claim: Claim, parent: Claim | str, symbol, value, direction: s
     parent = _claim(parent)
     symbol = _symbol_of(parent, symbol)
     value = read_value(value, parent)
-    direction = direction or default_direction(symbol, value)
+    direction = limit_direction(symbol, value, direction)   # refuses a value outside the symbol's domain
     known = {**context_symbols(claim=parent), **context_symbols(claim=claim)}
     substitution = parse_definitions(definitions, known)
     try:
         derived = parent.limit(symbol, value, direction)
         how = f"sympy limit ({direction})"
     except NotImplementedError:
-        # SymPy's limit gives up on some special functions (the incomplete Gamma): take the value at the
-        # point, and say so, since that assumes continuity there
-        at_point = sp.simplify(parent.rhs.subs(symbol, value))
-        if at_point.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-            raise
+        at_point, how = value_at(parent.rhs, symbol, value)
         derived = replace(parent, rhs=at_point)
-        how = "value at the point (SymPy's limit failed; assumes continuity there)"
     derived_rhs = _on_symbols_of(sp.simplify(derived.rhs.subs(substitution)), claim)
     if substitution and derived.derivation is not None:
         derived.derivation.step("substitute " + ", ".join(f"{k} = {v}" for k, v in substitution.items()),
@@ -127,7 +110,7 @@ def to_leading_order(claim: Claim, reference: Claim | str, symbol, value, direct
     reference = _claim(reference)
     symbol = _symbol_of(claim, symbol)
     value = read_value(value, claim)
-    direction = direction or default_direction(symbol, value)
+    direction = limit_direction(symbol, value, direction)   # refuses a value outside the symbol's domain
     ratio = tidy(claim.rhs / _on_symbols_of(reference.rhs, claim))
     evidence = {"reference": reference.id, "ratio claim / reference": ratio,
                 "limit": f"{symbol} -> {value} ({direction})"}
@@ -196,32 +179,21 @@ def at_point(claim: Claim, at: dict) -> ModelPoint:
 
 
 def predicted_euler_bias(model: Model, dt: float) -> tuple[float | None, str]:
-    """First-order Euler exit-time bias of a bound 1-D Brownian Model: the exact mean exit time with each
-    finite end moved outward by the discrete-monitoring shift (numerics.montecarlo.boundary_shift), minus the
-    exact one. None, with the reason, where this cannot be computed (then the tolerance must cover it)."""
-    from numerics.montecarlo import boundary_shift
-    from numerics.quadrature import mean_exit_time
-    from theory.domain import Interval
+    """First-order Euler exit-time bias of a bound 1-D Brownian Model (numerics.sde.bias.predicted_euler_bias: the
+    exact mean exit time with each finite end moved outward by the discrete-monitoring shift, minus the exact one).
+    None, with the reason, where this cannot be computed (then the tolerance must cover it)."""
+    from numerics.sde.bias import predicted_euler_bias as shifted_boundary_bias
 
     if model.dimension != 1 or not isinstance(model.noise, Brownian) or model.scheduler is not None:
         return None, "not predicted (only for 1-D Brownian models without a scheduler): the tolerance must cover it"
-    (x,) = model.state
-    lower, upper = model.domain.lower, model.domain.upper
-
-    def moved(end, outward: int):
-        if not end.is_finite:
-            return end
-        sigma = abs(float(model.diffusion[0, 0].subs(x, end)))
-        return end + outward * boundary_shift(sigma, dt)
-
     try:
-        shifted = replace(model, domain=Interval(moved(lower, -1), moved(upper, +1)))
-        bias = float(mean_exit_time(shifted)) - float(mean_exit_time(model))
+        bias = shifted_boundary_bias(model, dt)
     except (ModelError, OverflowError) as error:
         return None, f"not predicted ({error}): the tolerance must cover it"
     return bias, "exact mean exit time with the ends moved out by 0.5826 sigma sqrt(dt), minus the exact one"
 
 
+# 11 parameters: the claim, the point and the simulation's options, keyword-only with defaults (public API)
 def against_model(claim: Claim, at: dict, *, method: str = "montecarlo", n_paths: int = 20_000, dt: float = 0.01,
                   max_time: float | None = None, seed: int = 0, device: str = "auto", false_alarm: float = 1e-4,
                   tolerance: float = 0.0, progress: bool = False) -> Finding:
@@ -248,10 +220,11 @@ def against_model(claim: Claim, at: dict, *, method: str = "montecarlo", n_paths
                                false_alarm=false_alarm, tolerance=tolerance, progress=progress)
 
 
+# 10 parameters: against_model's options passed on by name
 def _against_montecarlo(claim: Claim, point: ModelPoint, *, n_paths, dt, max_time, seed, device, false_alarm,
                         tolerance, progress) -> Finding:
-    from numerics.estimators import normal_quantile
-    from numerics.montecarlo import simulate_exit
+    from numerics.sde.estimators import normal_quantile
+    from numerics.sde.engine import simulate_exit
 
     predicted = float(point.prediction)
     horizon = max_time if max_time is not None else HORIZON_IN_PREDICTIONS * predicted
@@ -285,7 +258,7 @@ def _against_montecarlo(claim: Claim, point: ModelPoint, *, n_paths, dt, max_tim
 
 
 def _against_quadrature(claim: Claim, point: ModelPoint, tolerance: float) -> Finding:
-    from numerics.quadrature import mean_exit_time
+    from numerics.exact.quadrature import mean_exit_time
 
     try:
         exact = mean_exit_time(point.model)

@@ -10,14 +10,14 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from numerics.estimators import normal_quantile
+from numerics.sde.estimators import normal_quantile
 from theory import battash as B
 from theory import levy
 from theory.claim import Claim
 
 from ..check import Check, Context, Finding
 from ..kinds import Identity, identity_checks
-from ..methods import derived_claim, identity_finding
+from ..methods import derived_claim, identity_finding, limit_or_value
 from ..outcome import Basis, Verdict
 from ..suite import register_check
 
@@ -26,12 +26,8 @@ PAPER, MODEL, MATHEMATICS = Basis.PAPER, Basis.MODEL, Basis.MATHEMATICS
 
 
 def gamma_to_one(claim: Claim) -> tuple[sp.Expr, str]:
-    """(lim gamma -> 1 of the claim's term, how it was taken): SymPy's limit, or the value where the term is continuous
-    at gamma = 1 and SymPy's limit cannot handle the special function (the incomplete Gamma)."""
-    try:
-        return sp.simplify(sp.limit(claim.rhs, B.gamma, 1)), "sympy limit"
-    except NotImplementedError:
-        return sp.simplify(claim.rhs.subs(B.gamma, 1)), "value at gamma = 1 (the term is continuous there)"
+    """(lim gamma -> 1 of the claim's term, how it was taken): verify.methods.limit_or_value."""
+    return limit_or_value(claim.rhs, B.gamma, 1, "+")  # SymPy's default side, as before
 
 
 def limit_of(theorem: Claim, definitions: dict | None = None):
@@ -207,13 +203,14 @@ register_check(Check("battash.eq14", ("battash.eq14",), "limit", "relaxation tim
 _FACE_RATIO_CORRECTION = {"claim": B.EXIT_FACE_RATIO.id, "text": str(B.EXIT_FACE_RATIO.rhs)}
 
 
+# 10 parameters: the run's scalars one by one, so that lru_cache can key the shared simulation on them
 @lru_cache(maxsize=8)
 def _box_simulation(alphas: tuple, epsilon: float, curvature: float, half_width: float, n_paths: int, dt: float,
                     max_time: float, seed: int, device: str, schedule: tuple = ("constant",)):
     """Exit times and faces of the model of seed 000 eq. 81 (theory.battash.box_model: lambda = 1, one-hot r_l) on
     (-d, d)^N from 0. schedule: ("constant",) for gamma = 1, ("power", gamma) for s_t = t^(gamma-1), ("multistep",
     switch times, factors). Shared by the simulation checks of every Battash theorem (one run per schedule)."""
-    from numerics.montecarlo import simulate_exit
+    from numerics.sde.engine import simulate_exit
 
     kind, *args = schedule
     scheduler = (None if kind == "constant" else B.power_scheduler(args[0]) if kind == "power"
@@ -276,8 +273,8 @@ def escape_axis_ackley(context: Context, params: dict) -> Finding:
     Wilson intervals, against Cor 4.4 (every rho, lambda = 1, eps = sigma, d^+ = radius) and against the derived
     ratio of exit-causing jump rates (standard measure: Lévy density c_alpha |y|^(-1-alpha))."""
 
-    from numerics.estimators import wilson_interval
-    from numerics.montecarlo import simulate_exit
+    from numerics.sde.estimators import wilson_interval
+    from numerics.sde.engine import simulate_exit
 
     sigma, radius = params["sigma"], params["radius"]
     cells = [(a1, delta) for a1 in params["alpha_1"] for delta in params["deltas"]]
@@ -353,7 +350,7 @@ def _eta_sweep(alpha: float, etas: tuple, n_paths: int, dt: float, max_time: flo
     """Mean exit times (and standard errors) of the 1-D Lévy OU on (-1, 1) with eps = eta^((alpha-1)/alpha) (001 eq. 1),
     one run per learning rate (seeds seed, seed + 1, ...); None where paths were censored. Shared by the checks of
     eq. 17 and of the derived power of eta."""
-    from numerics.montecarlo import simulate_exit
+    from numerics.sde.engine import simulate_exit
 
     means, ses = [], []
     for i, eta in enumerate(etas):

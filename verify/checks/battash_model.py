@@ -1,7 +1,7 @@
 """Seeds 000/001 judged against their own model (issue 14, part 2): the exit law of the scheduled jump dynamic of
 seed 000 eq. 81 is derived from the Model (theory.levy.large_jump_exit_hazards: the Lévy measure, the diffusion,
 the scheduler and the box give one Poisson stream of exit-causing jumps per face) and integrated exactly
-(numerics.jump_clock); every theorem is then evaluated as the paper states it, with every constant from its own
+(numerics.exact.jump_clock); every theorem is then evaluated as the paper states it, with every constant from its own
 definition (theory.battash.DEFINITIONS), and compared over a grid of admissible parameters (`<claim>.model`,
 basis: model derivation) and with simulation of the same Model (`<claim>.sim`, basis: simulation) at gamma < 1,
 at gamma = 1 and on a multistep schedule.
@@ -20,10 +20,11 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from numerics.estimators import normal_quantile, wilson_interval
+from numerics.sde.estimators import normal_quantile, wilson_interval
 from theory import battash as B
 
 from ..check import Check, Context, Finding
+from ..kinds import Identity, identity_checks
 from ..outcome import Basis, Verdict
 from ..suite import register_check
 
@@ -93,8 +94,8 @@ def schedule_for(statement: Statement, alphas, epsilon, half_width, params: dict
 
 @lru_cache(maxsize=256)
 def exit_law(alphas: tuple, epsilon: float, half_width: float, curvature: float, schedule: tuple):
-    """The derived exit law (numerics.jump_clock) of the box model with this schedule (hashable spec)."""
-    from numerics.jump_clock import JumpClockLaw
+    """The derived exit law (numerics.exact.jump_clock) of the box model with this schedule (hashable spec)."""
+    from numerics.exact.jump_clock import JumpClockLaw
 
     kind, *args = schedule
     scheduler = (None if kind == "constant" else B.power_scheduler(args[0]) if kind == "power"
@@ -193,7 +194,7 @@ def _bound_finding(statement: Statement, params: dict) -> Finding:
                 "largest stated / exact": max((r["stated / exact"] for r in numeric), default="none finite"),
                 "grid points where the statement is not finite": len(rows) - len(numeric),
                 "exact law": "first event of the Poisson streams of exit-causing jumps (theory.levy."
-                             "large_jump_exit_hazards), integrated by numerics.jump_clock (mpmath, 20 digits)",
+                             "large_jump_exit_hazards), integrated by numerics.exact.jump_clock (mpmath, 20 digits)",
                 "constants": "every constant of the statement from its definition (theory.battash.DEFINITIONS)",
                 "confidence": f"deterministic: quadrature errors below 1e-15, decided at relative {tolerance:g}"}
     evidence["grid points where the bound is vacuous (>= 1 for a probability, +inf)"] = vacuous
@@ -260,7 +261,7 @@ for statement in STATEMENTS:
 
 
 # ------------------------------------------------------------------------------ the same statements by simulation
-#: the simulated boxes (seed 000 eq. 81, Euler with exact stable increments, numerics.montecarlo): one run per
+#: the simulated boxes (seed 000 eq. 81, Euler with exact stable increments, numerics.sde.engine): one run per
 #: schedule, shared by every statement about it. eps = 0.1 keeps exits short; only small rho then keep a large jump's
 #: exit probability below the regime bound, so the rho grid is small too (points outside are reported, not judged)
 SIMULATION = {"alphas": [1.2, 1.6], "epsilon": 0.1, "curvature": 4, "half_width": 1.0, "dt": 0.01,
@@ -299,27 +300,51 @@ def _sim_finding(statement: Statement, context: Context, params: dict) -> Findin
         return Finding(Verdict.INCONCLUSIVE, f"{sim.n_censored} paths censored at t = {sim.horizon:g}: raise "
                        "max_time", {"simulation": sim.summary()})
     confidence = 1 - params["false_alarm"]
-    z = normal_quantile(confidence)
-    cooling = schedule[1] if schedule[0] == "power" else 1.0
     horizon = (params["horizon"] / constant_rate(params["alphas"], params["epsilon"], params["half_width"])
                if statement.schedule == "multistep" and statement.quantity == "escape" else None)
-    law = exit_law(tuple(params["alphas"]), params["epsilon"], params["half_width"], params["curvature"], schedule)
-    # the simulated quantity with its interval: one-sided lower limit for an upper bound
+    points = _simulated_points(statement, sim, params, confidence, horizon)
+    rows, outside = _rows_in_regime(statement, points, schedule, switches, horizon, params)
+    evidence = {"schedule": [str(s) for s in schedule], "quantity": statement.quantity, "rows": rows,
+                f"rho outside the regime (a large jump exits with probability above "
+                f"{params['first_jump_exit_max']:g})": outside, "simulation": sim.summary(),
+                "confidence": f"{'one' if statement.claim.relation != '~' else 'two'}-sided at 1 - "
+                              f"{params['false_alarm']:g} per point"}
+    if not rows:
+        return Finding(Verdict.INCONCLUSIVE, "no rho of the grid lies in the paper's regime at the simulated eps",
+                       evidence)
+    what = f"{statement.claim.id} ({statement.quantity}, {statement.schedule} schedule, simulated)"
+    if statement.claim.relation == "~":
+        return _judge_asymptotic(what, rows, params["asymptotic_tolerance"], evidence)
+    return _judge_bound(what, statement, rows, evidence)
+
+
+def _simulated_points(statement: Statement, sim, params: dict, confidence: float, horizon) -> list[tuple]:
+    """(u or None, simulated value, lower, upper) of the statement's quantity: a two-sided interval, whose lower
+    limit alone judges an upper bound."""
     if statement.quantity == "mean":
-        points = [(None, sim.mean, sim.mean - z * sim.stderr, sim.mean + z * sim.stderr)]
-    elif statement.quantity == "survival":
+        z = normal_quantile(confidence)
+        return [(None, sim.mean, sim.mean - z * sim.stderr, sim.mean + z * sim.stderr)]
+    if statement.quantity == "survival":
         grid = np.quantile(sim.times, params["survival_quantiles"])
         survival, low, high = sim.survival(grid, confidence=confidence)
-        points = list(zip(grid.tolist(), survival.tolist(), low.tolist(), high.tolist()))
-    elif statement.quantity == "face":
+        return list(zip(grid.tolist(), survival.tolist(), low.tolist(), high.tolist()))
+    if statement.quantity == "face":
         hits = int(np.count_nonzero(sim.sides == sim.side_names.index("upper[0]")))
         low, high = wilson_interval(hits, sim.n_paths, confidence)
-        points = [(None, hits / sim.n_paths, low, high)]
-    else:
-        limit = sim.horizon if horizon is None else horizon
-        exited = int(np.count_nonzero((sim.sides >= 0) & (sim.times <= limit)))
-        low, high = wilson_interval(exited, sim.n_paths, confidence)
-        points = [(limit, exited / sim.n_paths, low, high)]
+        return [(None, hits / sim.n_paths, low, high)]
+    limit = sim.horizon if horizon is None else horizon
+    exited = int(np.count_nonzero((sim.sides >= 0) & (sim.times <= limit)))
+    low, high = wilson_interval(exited, sim.n_paths, confidence)
+    return [(limit, exited / sim.n_paths, low, high)]
+
+
+# 6 parameters: the statement, what was simulated and the schedule's pieces the stated formula needs
+def _rows_in_regime(statement: Statement, points: list, schedule: tuple, switches: tuple, horizon,
+                    params: dict) -> tuple[list[dict], list]:
+    """(one row per rho in the paper's regime and simulated point: stated, exact law and simulated value; the rho
+    outside the regime)."""
+    cooling = schedule[1] if schedule[0] == "power" else 1.0
+    law = exit_law(tuple(params["alphas"]), params["epsilon"], params["half_width"], params["curvature"], schedule)
     rows, outside = [], []
     for rho in params["rhos"]:
         constants = B.constants_for(params["alphas"], params["epsilon"], params["half_width"], rho)
@@ -333,26 +358,25 @@ def _sim_finding(statement: Statement, context: Context, params: dict) -> Findin
             exact = exact_value(statement, law, u, horizon if statement.quantity == "escape" else None)
             rows.append({"rho": rho, **({"u": u} if u is not None else {}), "simulated": value,
                          "interval": [low, high], "stated": _finite(stated), "exact law (model)": exact})
-    evidence = {"schedule": [str(s) for s in schedule], "quantity": statement.quantity, "rows": rows,
-                f"rho outside the regime (a large jump exits with probability above "
-                f"{params['first_jump_exit_max']:g})": outside, "simulation": sim.summary(),
-                "confidence": f"{'one' if statement.claim.relation != '~' else 'two'}-sided at 1 - "
-                              f"{params['false_alarm']:g} per point"}
-    if not rows:
-        return Finding(Verdict.INCONCLUSIVE, "no rho of the grid lies in the paper's regime at the simulated eps",
-                       evidence)
-    what = f"{statement.claim.id} ({statement.quantity}, {statement.schedule} schedule, simulated)"
-    if statement.claim.relation == "~":
-        tolerance = params["asymptotic_tolerance"]
-        bad = [r for r in rows if isinstance(r["stated"], str)
-               or not (r["interval"][0] * (1 - tolerance) <= r["stated"] <= r["interval"][1] * (1 + tolerance))]
-        if bad:
-            r = bad[0]
-            return Finding(Verdict.REFUTED, f"{what}: stated {r['stated']} lies outside the simulated interval "
-                           f"[{r['interval'][0]:.4g}, {r['interval'][1]:.4g}] widened by {tolerance:g} at rho "
-                           f"{r['rho']} ({len(bad)} of {len(rows)})", evidence)
-        return Finding(Verdict.VERIFIED, f"{what}: within the simulated interval and {tolerance:g} at every rho",
-                       evidence)
+    return rows, outside
+
+
+def _judge_asymptotic(what: str, rows: list[dict], tolerance: float, evidence: dict) -> Finding:
+    """An asymptotic statement: the stated value within the two-sided interval widened by the stated tolerance."""
+    bad = [r for r in rows if isinstance(r["stated"], str)
+           or not (r["interval"][0] * (1 - tolerance) <= r["stated"] <= r["interval"][1] * (1 + tolerance))]
+    if bad:
+        r = bad[0]
+        return Finding(Verdict.REFUTED, f"{what}: stated {r['stated']} lies outside the simulated interval "
+                       f"[{r['interval'][0]:.4g}, {r['interval'][1]:.4g}] widened by {tolerance:g} at rho "
+                       f"{r['rho']} ({len(bad)} of {len(rows)})", evidence)
+    return Finding(Verdict.VERIFIED, f"{what}: within the simulated interval and {tolerance:g} at every rho",
+                   evidence)
+
+
+def _judge_bound(what: str, statement: Statement, rows: list[dict], evidence: dict) -> Finding:
+    """An upper bound: refuted where it lies below the simulated lower limit; else verified, with how loose it is
+    and where it is vacuous."""
     failing = [r for r in rows if isinstance(r["stated"], str) and r["stated"] != "+inf"
                or not isinstance(r["stated"], str) and r["stated"] < r["interval"][0]]
     if failing:
@@ -380,7 +404,7 @@ for statement in STATEMENTS:
 
 # ------------------------------------------------------------------------------ the derived laws, checked the same way
 #: the replacement the toolkit offers for a refuted statement: a registered claim with checks of its own (the report
-#: prints it as a correction only once those passed, verify.report.correction_status)
+#: prints it as a correction only once those passed, verify.reports.verdicts.correction_status)
 CORRECTIONS = {"battash.thmC2": "battash.derived.escape_power", "battash.thmC3": "battash.derived.multistep_escape",
                "battash.thmC1": "battash.derived.multistep_mean", "battash.eq58": "battash.derived.multistep_mean",
                "battash.cor4_4": "battash.derived.exit_face_ratio", "battash.cor4_2": "battash.derived.cor4_2",
@@ -480,7 +504,7 @@ def law_model_body(law: Law):
                                 "model", params["tolerance"],
                                 {"routes": "the claim's closed form in the paper's symbols (m_bar, Phi from their "
                                            "definitions) vs the hazards derived from the Model and integrated by mpmath "
-                                           "(numerics.jump_clock)"})
+                                           "(numerics.exact.jump_clock)"})
     return body
 
 
@@ -545,7 +569,7 @@ def _face_ratio_values(alphas, epsilon, d) -> dict:
 
 def face_ratio_model(context: Context, params: dict) -> Finding:
     """The derived ratio of exit probabilities through the upper faces of parameters 1 and 2 (gamma = 1) against the
-    ratio of the face probabilities of the model's exit law (numerics.jump_clock)."""
+    ratio of the face probabilities of the model's exit law (numerics.exact.jump_clock)."""
     rows = []
     for alphas in params["alphas"]:
         for epsilon in params["epsilons"]:
@@ -587,46 +611,8 @@ register_check(Check("battash.derived.exit_face_ratio.sim", ("battash.derived.ex
                      seed=SCHEDULES["constant"]["seed"], suites=SUITES))
 
 
-# ------------------------------------------------------------------------------ replacements stated from a derivation
-def derivation_body(claim, derive):
-    """The registered replacement against its derivation from the model, recomputed (guards the stated formula)."""
-    from ..methods import derived_claim, identity_finding
-
-    def body(context: Context, params: dict) -> Finding:
-        derivation = derive()
-        return identity_finding(claim, derived_claim(claim, derivation.result, derivation),
-                                f"{claim.id} vs {derivation.title}, recomputed from the model")
-    return body
-
-
-for claim, derive in ((B.FIRST_JUMP_EXIT_DERIVED, B.first_jump_exit),
-                      (B.SMALL_JUMP_MEAN_DERIVED, B.mean_of_small_jumps),
-                      (B.CROSS_MOMENT_DERIVED, B.small_jump_second_moments),
-                      (B.ETA_POWER_DERIVED, B.eta_power_of_exit_time)):
-    register_check(Check(f"{claim.id}.model", (claim.id,), "symbolic",
-                         f"{claim.id} against its derivation from the model", derivation_body(claim, derive),
-                         basis=Basis.MODEL, suites=SUITES))
-
-
 # ------------------------------------------------------------------------------ A_{l,nu}: eq. 27's sum recomputed
 LAGUERRE_POINTS = [(0.2, 0.3), (0.4, -0.4), (0.8, 1.2), (0.95, 0.05)]
-
-
-def eq27_laguerre(context: Context, params: dict) -> Finding:
-    """The sum over k of eq. 27 (whose prefactor the paper calls A_{l,nu}^-1) against the Laguerre generating
-    function, and both against direct summation at sample points (mpmath nsum)."""
-    from ..methods import derived_claim, identity_finding
-
-    derivation = B.laguerre_generating_function()
-    finding = identity_finding(B.EQ27_LAGUERRE, derived_claim(B.EQ27_LAGUERRE, derivation.result, derivation),
-                               "eq. 27's sum over k vs the Laguerre generating function",
-                               replacement=B.EQ27_LAGUERRE_DERIVED.id)
-    finding.evidence["direct summation (x, z, sum, stated, generating function)"] = [
-        [x, z, B.laguerre_sum_numeric(x, z), float(B.EQ27_LAGUERRE.rhs.subs({B.x_A: x, B.z_A: z})),
-         float(derivation.result.subs({B.x_A: x, B.z_A: z}))] for x, z in LAGUERRE_POINTS]
-    finding.evidence["consequence"] = ("the factor the proof carries into Thm 4.1, 4.3, 4.5 and C.1 is 1/(1 - x), "
-                                       "not A_{l,nu}^-1 = 1/x; the proof of Thm C.2 (eq. 61) writes 1 - x correctly")
-    return finding
 
 
 def eq27_laguerre_direct(context: Context, params: dict) -> Finding:
@@ -636,9 +622,37 @@ def eq27_laguerre_direct(context: Context, params: dict) -> Finding:
     return equality_finding(rows, "claimed", "sum", "the generating function vs the summed series", 1e-12)
 
 
-register_check(Check("battash.eq27_laguerre", ("battash.eq27_laguerre",), "symbolic",
-                     "eq. 27's sum over k (the constant A_{l,nu}) against the Laguerre generating function",
-                     eq27_laguerre, basis=Basis.MATHEMATICS, suites=SUITES))
+def _laguerre_points(_) -> list:
+    """(x, z, the series summed by mpmath nsum, eq. 27's stated sum, the generating function) at sample points."""
+    derived = B.laguerre_generating_function().result
+    return [[x, z, B.laguerre_sum_numeric(x, z), float(B.EQ27_LAGUERRE.rhs.subs({B.x_A: x, B.z_A: z})),
+             float(derived.subs({B.x_A: x, B.z_A: z}))] for x, z in LAGUERRE_POINTS]
+
+
+def _recomputed(claim, derive) -> Identity:
+    """A replacement stated from a derivation, against that derivation recomputed from the model (guards the stated
+    formula)."""
+    return Identity(claim, derive, lambda derivation: f"{claim.id} vs {derivation.title}, recomputed from the model",
+                    Basis.MODEL, SUITES, id=f"{claim.id}.model",
+                    description=f"{claim.id} against its derivation from the model")
+
+
+IDENTITIES = [
+    # ---- the replacements stated from a derivation (theory.battash), each against its derivation recomputed
+    _recomputed(B.FIRST_JUMP_EXIT_DERIVED, B.first_jump_exit),
+    _recomputed(B.SMALL_JUMP_MEAN_DERIVED, B.mean_of_small_jumps),
+    _recomputed(B.CROSS_MOMENT_DERIVED, B.small_jump_second_moments),
+    _recomputed(B.ETA_POWER_DERIVED, B.eta_power_of_exit_time),
+    # ---- A_{l,nu}: the sum over k of eq. 27 (whose prefactor the paper calls A_{l,nu}^-1) against the Laguerre
+    # generating function, and both against direct summation at sample points (mpmath nsum)
+    Identity(B.EQ27_LAGUERRE, B.laguerre_generating_function, "eq. 27's sum over k vs the Laguerre generating function",
+             Basis.MATHEMATICS, SUITES, replacement=B.EQ27_LAGUERRE_DERIVED.id,
+             description="eq. 27's sum over k (the constant A_{l,nu}) against the Laguerre generating function",
+             notes={"direct summation (x, z, sum, stated, generating function)": _laguerre_points,
+                    "consequence": "the factor the proof carries into Thm 4.1, 4.3, 4.5 and C.1 is 1/(1 - x), not "
+                                   "A_{l,nu}^-1 = 1/x; the proof of Thm C.2 (eq. 61) writes 1 - x correctly"}),
+]
+identity_checks(IDENTITIES)
 register_check(Check("battash.derived.eq27_laguerre.sum", ("battash.derived.eq27_laguerre",), "symbolic",
                      "the generating-function value against direct summation", eq27_laguerre_direct,
                      basis=Basis.MATHEMATICS, suites=SUITES))
@@ -683,16 +697,9 @@ register_check(Check("battash.eq29.sim", ("battash.eq29",), "montecarlo",
                      seed=SCHEDULES["constant"]["seed"], suites=SUITES))
 
 
-def cor4_2_derived_limit(context: Context, params: dict) -> Finding:
-    """The replacement for Cor 4.2 against the gamma -> 1 limit of Thm 4.1 with its own beta_bar_l and m_bar_l: the
-    check Cor 4.2 itself fails (battash.cor4_2), on the paper's own lines (consistency, not truth)."""
-    from ..methods import derived_claim, identity_finding
-
-    derivation = B.cor4_2_from_thm4_1()
-    return identity_finding(B.COR_4_2_DERIVED, derived_claim(B.COR_4_2_DERIVED, derivation.result, derivation),
-                            "the replacement vs the gamma -> 1 limit of Thm 4.1")
-
-
-register_check(Check("battash.derived.cor4_2.limit", ("battash.derived.cor4_2", "battash.thm4_1"), "limit",
-                     "the replacement for Cor 4.2 against the gamma -> 1 limit of Thm 4.1", cor4_2_derived_limit,
-                     basis=Basis.PAPER, suites=SUITES))
+# the replacement for Cor 4.2 against the gamma -> 1 limit of Thm 4.1 with its own beta_bar_l and m_bar_l: the check
+# Cor 4.2 itself fails (battash.cor4_2), on the paper's own lines (consistency, not truth)
+identity_checks([Identity(B.COR_4_2_DERIVED, B.cor4_2_from_thm4_1, "the replacement vs the gamma -> 1 limit of Thm 4.1",
+                          Basis.PAPER, SUITES, id="battash.derived.cor4_2.limit", comparators=("battash.thm4_1",),
+                          method="limit",
+                          description="the replacement for Cor 4.2 against the gamma -> 1 limit of Thm 4.1")])

@@ -9,9 +9,10 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from numerics.estimators import normal_quantile
-from numerics.montecarlo import boundary_shift, simulate_exit
-from numerics.quadrature import exit_probability, mean_exit_time
+from numerics.sde.estimators import normal_quantile
+from numerics.sde.bias import predicted_euler_bias
+from numerics.sde.engine import simulate_exit
+from numerics.exact.quadrature import exit_probability, mean_exit_time
 from theory import diffusion1d
 from theory.claim import Claim
 from theory.domain import Interval
@@ -20,7 +21,8 @@ from theory.kramers import (ASYMMETRIC_DOUBLE_WELL, ASYMMETRIC_QUARTIC_TIME, DOU
 from theory.model import Model
 
 from ..check import Check, Context, Finding
-from ..methods import euler_bias_band, identity_finding, residual_finding
+from ..kinds import Identity, identity_checks
+from ..methods import euler_bias_band, residual_finding
 from ..outcome import Basis, Outcome, Verdict
 from ..suite import register_check
 
@@ -49,12 +51,6 @@ def exact_mfpt_generator(context: Context, params: dict) -> Finding:
     return residual_finding({"L T + 1": LANGEVIN.generator(EXACT_MFPT.rhs) + 1,
                              "T(r)": EXACT_MFPT.rhs.subs(x, LANGEVIN.domain.upper).doit()},
                             "exact MFPT solves the generator's boundary-value problem")
-
-
-def asymmetric_limit(context: Context, params: dict) -> Finding:
-    """The tilted double well's Kramers time tends, as the tilt c -> 0, to the symmetric one."""
-    limit = ASYMMETRIC_QUARTIC_TIME.limit(tilt, 0)
-    return identity_finding(SYMMETRIC_QUARTIC_TIME, limit, "limit c -> 0 of the tilted well vs the symmetric well")
 
 
 # ------------------------------------------------------------------------------ quadrature
@@ -161,27 +157,15 @@ def _ratio_fit(asymptotic: Claim, params: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------ Monte Carlo
-def _shifted(model: Model, D: float, dt: float) -> Model:
-    """The same dynamic with each finite end moved outward by the discrete-monitoring shift."""
-    shift = boundary_shift(math.sqrt(2 * D), dt)
-    lower, upper = model.domain.lower, model.domain.upper
-    template = Model.overdamped_langevin(model.name + " (shifted)", model.potential, model.state,
-                                         sp.Symbol("D", positive=True),
-                                         Interval(lower - shift if lower.is_finite else lower,
-                                                  upper + shift if upper.is_finite else upper),
-                                         start=model.start)
-    return template.bind(D=D)
-
-
 def mc_vs_exact(context: Context, params: dict) -> Finding:
     """Monte Carlo mean exit time against the exact MFPT, at two D and two step sizes.
 
-    Tolerance policy: Euler-Maruyama with discrete monitoring exits late, by the first-order
-    amount b(dt) = T(r + beta sigma sqrt(dt)) - T(r) (boundary shift, beta = -zeta(1/2)/sqrt(2 pi)),
-    which the quadrature computes. The check requires the simulated bias m - T to lie within
-    [0.5 b, 1.5 b] (the stated discretisation tolerance: higher-order terms up to half the leading
-    one) widened by z standard errors, z chosen so that a correct engine fails with probability
-    below params["false_alarm"] over all runs.
+    Tolerance policy: Euler-Maruyama with discrete monitoring exits late, by the first-order amount b(dt) = T(r +
+    beta sigma sqrt(dt)) - T(r) (boundary shift, beta = -zeta(1/2)/sqrt(2 pi); Broadie, Glasserman & Kou 1997),
+    which numerics.sde.bias.predicted_euler_bias computes by quadrature. The check requires the simulated bias m - T
+    to lie within [0.5 b, 1.5 b] (the stated discretisation tolerance: higher-order terms up to half the leading
+    one) widened by z standard errors, z chosen so that a correct engine fails with probability below
+    params["false_alarm"] over all runs.
     """
     runs = [(D, dt) for D in params["temperatures"] for dt in params["steps"]]
     z = normal_quantile(1 - params["false_alarm"] / len(runs))
@@ -189,7 +173,7 @@ def mc_vs_exact(context: Context, params: dict) -> Finding:
     for i, (D, dt) in enumerate(runs):
         model = DOUBLE_WELL.bind(D=D)
         exact = float(mean_exit_time(model))
-        predicted_bias = float(mean_exit_time(_shifted(DOUBLE_WELL, D, dt))) - exact
+        predicted_bias = predicted_euler_bias(model, dt, exact=exact)
         sim = simulate_exit(model, n_paths=params["n_paths"], dt=dt, max_time=params["max_time"],
                             seed=context.seed + i, device=context.device, progress=context.progress)
         bias, se = sim.mean - exact, sim.stderr
@@ -235,8 +219,8 @@ def exit_sides(context: Context, params: dict) -> Finding:
                                          Interval(lower, upper), start=(start,))
     model = template.bind(D=D)
     exact_p, exact_t = float(exit_probability(model)), float(mean_exit_time(model))
-    shifted = _shifted(template, D, dt)
-    bias_p, bias_t = float(exit_probability(shifted)) - exact_p, float(mean_exit_time(shifted)) - exact_t
+    bias_p = predicted_euler_bias(model, dt, exit_probability, exact=exact_p)
+    bias_t = predicted_euler_bias(model, dt, exact=exact_t)
     sim = simulate_exit(model, n_paths=params["n_paths"], dt=dt, max_time=params["max_time"], seed=context.seed,
                         device=context.device, progress=context.progress)
     p_hat = sim.side_probability("upper")[0]
@@ -305,10 +289,14 @@ register_check(Check("kramers.gibbs_stationary", ("kramers.gibbs_density",), "sy
 register_check(Check("kramers.exact_mfpt_generator", ("kramers.exact_mfpt",), "symbolic",
                      "derived MFPT satisfies L T = -1 and the boundary condition", exact_mfpt_generator,
                      suites=FAMILY_SUITES, basis=Basis.MODEL))
-# a SymPy limit of one instantiation of Kramers' law against another: mathematics, not the truth of either
-register_check(Check("kramers.asymmetric_limit", ("kramers.asymmetric_quartic_time", "kramers.symmetric_quartic_time"),
-                     "limit", "tilt -> 0 limit of the tilted double well's Kramers time", asymmetric_limit,
-                     suites=FAMILY_SUITES, basis=Basis.MATHEMATICS))
+# a SymPy limit of one instantiation of Kramers' law against another: mathematics, not the truth of either. The
+# tilted double well's Kramers time (Kramers 1940, tilted quartic of theory.kramers) tends, as the tilt c -> 0, to the
+# symmetric one
+identity_checks([Identity(SYMMETRIC_QUARTIC_TIME, lambda: ASYMMETRIC_QUARTIC_TIME.limit(tilt, 0),
+                          "limit c -> 0 of the tilted well vs the symmetric well", Basis.MATHEMATICS, FAMILY_SUITES,
+                          id="kramers.asymmetric_limit", method="limit",
+                          claims=("kramers.asymmetric_quartic_time", "kramers.symmetric_quartic_time"),
+                          description="tilt -> 0 limit of the tilted double well's Kramers time")])
 register_check(Check("kramers.asymmetric_ratio", ("kramers.asymmetric_quartic_time",), "quadrature",
                      "exact MFPT / Kramers -> 1 as D -> 0 on the tilted double well", asymmetric_ratio,
                      params={"tilt": 0.3, "temperatures": [0.05, 0.02, 0.01, 0.005, 0.002, 0.001],

@@ -3,20 +3,20 @@ solver, the Hamilton-Jacobi equation, and exit-time exponents by exact quadratur
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from functools import lru_cache
 
 import numpy as np
 import sympy as sp
 
-from numerics.quadrature import mean_exit_time
-from numerics.quasipotential import minimum_action_path, quasi_potential_on_boundary
+from numerics.exact.quadrature import mean_exit_time
+from numerics.rare.quasipotential import minimum_action_path, quasi_potential_on_boundary
 from theory import large_deviations as L
 from theory.domain import Ball, Interval
 from theory.model import Model
 
 from ..check import Check, Context, Finding
+from ..kinds import Identity, identity_checks
 from ..methods import derived_claim, discretisation_gap, euler_bias_band, identity_finding
 from ..outcome import Basis, Verdict
 from ..suite import register_check
@@ -24,27 +24,6 @@ from ..suite import register_check
 QUICK = ("quick", "large_deviations")
 FAMILY = ("large_deviations",)
 SQRT_H = L.HESSIAN.applyfunc(sp.sqrt)
-
-
-def def4(context: Context, params: dict) -> Finding:
-    derivation = L.action_density(L.one_dimensional_sgd())
-    derived = derivation.result.subs(sp.Symbol("v_1", real=True), L.v_scalar)
-    finding = identity_finding(L.STEEPNESS, derived_claim(L.STEEPNESS, derived, derivation,
-                                                          "Freidlin-Wentzell, from the Model"),
-                               "Definition 4 vs the Freidlin-Wentzell action of eq. 3",
-                               replacement=L.STEEPNESS_DERIVED.id)
-    finding.evidence["diagnosis"] = ("the noise of eq. 3 is sqrt(eta/B) C^(1/2) dW, whose covariance is (eta/B) C: the "
-                                     "action weighs by C^-1, not C^-1/2; every later C^(+-1/2) (Lemma 4, Theorem 2, "
-                                     "Theorem 4) inherits this")
-    return finding
-
-
-def lemma3(context: Context, params: dict) -> Finding:
-    derivation = L.exact_quasi_potential(sp.eye(2))
-    finding = identity_finding(L.LEMMA_3, derived_claim(L.LEMMA_3, derivation.result, derivation, "Lyapunov"),
-                               "Lemma 3 vs the exact quasi-potential of the linear proximal system")
-    finding.evidence["Hamilton-Jacobi residual of 2L (weight I)"] = L.hamilton_jacobi(2 * L.LOSS, sp.eye(2))
-    return finding
 
 
 def _double_well_proximal() -> Model:
@@ -79,25 +58,6 @@ def lemma3_solver(context: Context, params: dict) -> Finding:
         return Finding(Verdict.VERIFIED, f"the solver's quasi-potential equals 2 (L - L*) within {worst:.1e} on a "
                        "non-quadratic loss", evidence)
     return Finding(Verdict.REFUTED, f"the solver differs from 2 (L - L*) by up to {worst:.1e}", evidence)
-
-
-def prop1(context: Context, params: dict) -> Finding:
-    """Proposition 1 against what it is said to follow from ('by combining Theorem 1'): Lemma 3's V_hat = 2 (L - L*)
-    minimised over the boundary of D = {L < Delta_L} is 2 Delta_L (Basis.PAPER: the paper's own lines)."""
-    from theory.derivation import Derivation
-
-    derivation = Derivation("Theorem 1 with Lemma 3's quasi-potential", sp.S.Zero)
-    lemma3 = derivation.step("Lemma 3: V_hat = 2 (L - L*)", L.LEMMA_3.rhs)
-    derivation.result = derivation.step("V_hat_0 = min over {L = Delta_L} (Theorem 1's V_0)",
-                                        L.minimum_on_level_set(lemma3).result)
-    finding = identity_finding(L.PROPOSITION_1, derived_claim(L.PROPOSITION_1, derivation.result, derivation,
-                                                              "Lemma 3 + Theorem 1"),
-                               "Proposition 1 vs Theorem 1 with Lemma 3's quasi-potential",
-                               replacement=L.PROPOSITION_1_DERIVED.id)
-    finding.evidence["note"] = "the text after Theorem 2 itself calls 2 Delta_L 'the quasi-potential of the proxy system'"
-    if finding.verdict is Verdict.REFUTED:
-        finding = dataclasses.replace(finding, summary="does not follow from Theorem 1 + Lemma 3: " + finding.summary)
-    return finding
 
 
 def prop1_quadrature(context: Context, params: dict) -> Finding:
@@ -294,15 +254,6 @@ def sec5_transformations(context: Context, params: dict) -> Finding:
                    evidence)
 
 
-def thm3(context: Context, params: dict) -> Finding:
-    """Discrete SGD: E[nu] - E[tau] = O(sqrt(eta)) (Lemma 5, checked by ibayashi.lemma5) is negligible against
-    E[tau] ~ exp(V_0 B/eta), so the discrete exponent is the continuous one, derived exactly."""
-    derived = L.level_set_exit_exponent(L.HESSIAN)
-    return identity_finding(L.THEOREM_3, derived_claim(L.THEOREM_3, derived.result, derived, "exact V_0"),
-                            "Theorem 3 vs the exact V_0 (the discrete and continuous exponents coincide)",
-                            replacement=L.THEOREM_3_DERIVED.id)
-
-
 def solver_state_dependent(context: Context, params: dict) -> Finding:
     """A non-quadratic loss with state-dependent noise, 1-D so that three answers exist: the minimum-action solver,
     the exact 1-D quasi-potential int 2|b|/a, and eps^2 ln E tau from exact exit times extrapolated to eps -> 0
@@ -336,8 +287,8 @@ def montecarlo_sweep(context: Context, params: dict) -> Finding:
     """Monte Carlo mean exit times of 1-D continuous SGD (C = H = h) over a sweep of eps^2 = eta/B that brute force
     can reach, against exact quadrature at the same eps, and the slope of ln E tau on 1/eps^2 against V_0 = r^2.
     At these noise levels the prefactor still tilts the slope; the exact curve shows by how much."""
-    from numerics.estimators import normal_quantile
-    from numerics.montecarlo import boundary_shift, simulate_exit
+    from numerics.sde.estimators import normal_quantile
+    from numerics.sde.engine import boundary_shift, simulate_exit
 
     z = normal_quantile(1 - params["false_alarm"] / (2 * len(params["eps2"])))
     rows, agree = [], True
@@ -388,17 +339,6 @@ def plot_exponent(outcome):
     return fig
 
 
-def def5(context: Context, params: dict) -> Finding:
-    derivation = L.exact_quasi_potential(L.HESSIAN)
-    finding = identity_finding(L.DEFINITION_5, derived_claim(L.DEFINITION_5, derivation.result, derivation,
-                                                             "Freidlin-Wentzell action"),
-                               "the quasi-potential of Definition 5 (003's action) vs that of the Freidlin-Wentzell action",
-                               replacement=L.DEFINITION_5_DERIVED.id)
-    finding.evidence["003's closed form solves its own Hamilton-Jacobi equation (Thm 4)"] = L.hamilton_jacobi(
-        L.DEFINITION_5.rhs, SQRT_H) == 0
-    return finding
-
-
 def table1_jastrzebski(context: Context, params: dict) -> Finding:
     """Isotropic noise (C = I): the derived V_0 = 2 Delta_L (Lemma 3 + Theorem 1, exact) against Delta_L: a constant
     ratio is the same order."""
@@ -426,16 +366,6 @@ def lemma5(context: Context, params: dict) -> Finding:
     return Finding(Verdict.REFUTED, f"E[nu] - E[tau] ∝ eta^{slope:.2f}, not eta^(1/2)", evidence)
 
 
-def lemma4(context: Context, params: dict) -> Finding:
-    exact = L.exact_quasi_potential(L.lam_max * sp.eye(2), hessian=L.lam_max * sp.eye(2))
-    level = L.minimum_on_level_set(exact.result.subs(L.lam_min, L.lam_max))
-    derived = sp.simplify(level.result.subs(L.lam_min, L.lam_max))
-    return identity_finding(L.LEMMA_4_AT_KAPPA_1, derived_claim(L.LEMMA_4_AT_KAPPA_1, derived, exact,
-                                                                 "exact V_0, H = C = lambda I"),
-                            "Lemma 4 at kappa = 1 (the bound is 0) vs the exact V_0",
-                            replacement=L.THEOREM_2_DERIVED.id)
-
-
 def thm4(context: Context, params: dict) -> Finding:
     exact = L.exact_quasi_potential(L.HESSIAN).result
     residual = L.hamilton_jacobi(exact, SQRT_H)
@@ -449,22 +379,75 @@ def thm4(context: Context, params: dict) -> Finding:
     return Finding(Verdict.VERIFIED, "the exact quasi-potential solves Theorem 4's equation", evidence)
 
 
+# ------------------------------------------------------------------------------ identities (verify.kinds.Identity)
+def _prop1_derivation():
+    """Proposition 1 from what it is said to follow from ('by combining Theorem 1'): Lemma 3's V_hat = 2 (L - L*)
+    minimised over the boundary of D = {L < Delta_L} is 2 Delta_L (seed 003, Lemma 3 and Theorem 1)."""
+    from theory.derivation import Derivation
+
+    derivation = Derivation("Theorem 1 with Lemma 3's quasi-potential", sp.S.Zero)
+    lemma3 = derivation.step("Lemma 3: V_hat = 2 (L - L*)", L.LEMMA_3.rhs)
+    derivation.result = derivation.step("V_hat_0 = min over {L = Delta_L} (Theorem 1's V_0)",
+                                        L.minimum_on_level_set(lemma3).result)
+    return derivation
+
+
+def _lemma4_at_kappa_1():
+    """V_0 of the exact quasi-potential (Lyapunov) with H = C = lambda I (Lemma 4 at kappa = 1)."""
+    exact = L.exact_quasi_potential(L.lam_max * sp.eye(2), hessian=L.lam_max * sp.eye(2))
+    level = L.minimum_on_level_set(exact.result.subs(L.lam_min, L.lam_max))
+    return sp.simplify(level.result.subs(L.lam_min, L.lam_max))
+
+
+MODEL, PAPER = Basis.MODEL, Basis.PAPER
+DEF4 = Identity(L.STEEPNESS, lambda: L.action_density(L.one_dimensional_sgd()).result.subs(
+                    sp.Symbol("v_1", real=True), L.v_scalar),
+                "Definition 4 vs the Freidlin-Wentzell action of eq. 3", MODEL, QUICK,
+                replacement=L.STEEPNESS_DERIVED.id, label="Freidlin-Wentzell, from the Model",
+                description="Definition 4 vs the Freidlin-Wentzell action of the Model",
+                notes={"diagnosis": "the noise of eq. 3 is sqrt(eta/B) C^(1/2) dW, whose covariance is (eta/B) C: the "
+                                    "action weighs by C^-1, not C^-1/2; every later C^(+-1/2) (Lemma 4, Theorem 2, "
+                                    "Theorem 4) inherits this"})
+LEMMA3 = Identity(L.LEMMA_3, lambda: L.exact_quasi_potential(sp.eye(2)),
+                  "Lemma 3 vs the exact quasi-potential of the linear proximal system", MODEL, QUICK, label="Lyapunov",
+                  description="Lemma 3 vs the exact quasi-potential (C = I)",
+                  notes={"Hamilton-Jacobi residual of 2L (weight I)": lambda _: L.hamilton_jacobi(2 * L.LOSS,
+                                                                                                   sp.eye(2))})
+PROP1 = Identity(L.PROPOSITION_1, _prop1_derivation, "Proposition 1 vs Theorem 1 with Lemma 3's quasi-potential",
+                 PAPER, QUICK, comparators=("ibayashi.lemma3", "ibayashi.thm1"),
+                 replacement=L.PROPOSITION_1_DERIVED.id, label="Lemma 3 + Theorem 1",
+                 refuted_prefix="does not follow from Theorem 1 + Lemma 3: ",
+                 description="Proposition 1 vs Theorem 1 + Lemma 3, from which it is said to follow",
+                 notes={"note": "the text after Theorem 2 itself calls 2 Delta_L 'the quasi-potential of the proxy "
+                                "system'"})
+# discrete SGD: E[nu] - E[tau] = O(sqrt(eta)) (Lemma 5, checked by ibayashi.lemma5) is negligible against
+# E[tau] ~ exp(V_0 B/eta), so the discrete exponent is the continuous one, derived exactly
+THM3 = Identity(L.THEOREM_3, lambda: L.level_set_exit_exponent(L.HESSIAN),
+                "Theorem 3 vs the exact V_0 (the discrete and continuous exponents coincide)", MODEL, QUICK,
+                comparators=("ibayashi.lemma5",), replacement=L.THEOREM_3_DERIVED.id, label="exact V_0",
+                description="Theorem 3 vs the exact V_0")
+DEF5 = Identity(L.DEFINITION_5, lambda: L.exact_quasi_potential(L.HESSIAN),
+                "the quasi-potential of Definition 5 (003's action) vs that of the Freidlin-Wentzell action", MODEL,
+                QUICK, replacement=L.DEFINITION_5_DERIVED.id, label="Freidlin-Wentzell action",
+                description="Definition 5's quasi-potential vs the Freidlin-Wentzell one",
+                notes={"003's closed form solves its own Hamilton-Jacobi equation (Thm 4)": lambda _: L.hamilton_jacobi(
+                    L.DEFINITION_5.rhs, SQRT_H) == 0})
+LEMMA4 = Identity(L.LEMMA_4_AT_KAPPA_1, _lemma4_at_kappa_1, "Lemma 4 at kappa = 1 (the bound is 0) vs the exact V_0",
+                  MODEL, QUICK, replacement=L.THEOREM_2_DERIVED.id, label="exact V_0, H = C = lambda I",
+                  description="Lemma 4 at kappa = 1 vs the exact V_0")
+
+
 #: the checks below by id: a replacement's check reuses the parameters of the check that refutes its original, so that
 #: both read the same cached computation
-ORIGINAL_CHECKS: dict[str, Check] = {}
-for check in (
-    Check("ibayashi.def4", ("ibayashi.def4",), "symbolic", "Definition 4 vs the Freidlin-Wentzell action of the Model",
-          def4, suites=QUICK, basis=Basis.MODEL),
-    Check("ibayashi.lemma3", ("ibayashi.lemma3",), "symbolic", "Lemma 3 vs the exact quasi-potential (C = I)", lemma3,
-          suites=QUICK, basis=Basis.MODEL),
+ORIGINAL_CHECKS: dict[str, Check] = {check.id: check for check in identity_checks((
+    DEF4,
+    LEMMA3,
     Check("ibayashi.lemma3_solver", ("ibayashi.lemma3",), "quadrature",
           "minimum-action solver on a non-quadratic gradient system vs 2 (L - L*)", lemma3_solver,
           params={"points": [[-0.4, 0.3], [0.0, 0.1], [-1.6, -0.5]], "n_points": 31, "tolerance": 1e-3},
           suite_params={"full": {"n_points": 41}},
           suites=FAMILY),
-    Check("ibayashi.prop1", ("ibayashi.prop1", "ibayashi.lemma3", "ibayashi.thm1"), "symbolic",
-          "Proposition 1 vs Theorem 1 + Lemma 3, from which it is said to follow", prop1, suites=QUICK,
-          basis=Basis.PAPER),
+    PROP1,
     Check("ibayashi.prop1_quadrature", ("ibayashi.prop1",), "quadrature",
           "Proposition 1 vs exact exit times of the 1-D proximal system, eps -> 0", prop1_quadrature,
           params={"curvature": 2, "half_width": 1, "eps2": [0.1, 0.05, 0.02, 0.01, 0.005], "tolerance": 0.01},
@@ -480,8 +463,7 @@ for check in (
           "the exponent of lambda_max in V_0 at fixed depth, from exact exit times", thm2_exponent, plot=plot_exponent,
           params={"Delta_L": 0.5, "lambdas": [1.0, 2.0, 4.0, 8.0], "eps2": [0.02, 0.01, 0.005, 0.002, 0.001],
                   "tolerance": 0.02}, suites=QUICK),
-    Check("ibayashi.thm3", ("ibayashi.thm3", "ibayashi.lemma5"), "symbolic", "Theorem 3 vs the exact V_0", thm3,
-          suites=QUICK, basis=Basis.MODEL),
+    THM3,
     Check("ibayashi.solver_state_dependent", ("ibayashi.thm1",), "quadrature",
           "minimum-action solver, exact 1-D quasi-potential and exit-time limit on a double well with a = 1 + x^2",
           solver_state_dependent, params={"n_points": 21, "eps2": [0.05, 0.02, 0.01, 0.005, 0.002],
@@ -490,8 +472,7 @@ for check in (
           "Monte Carlo exit times of continuous SGD over eta/B vs exact quadrature, and the slope", montecarlo_sweep,
           params={"curvature": 2.0, "half_width": 1.0, "eps2": [0.5, 0.35, 0.25], "n_paths": 10_000, "dt": 0.002,
                   "max_time": 2000.0, "false_alarm": 1e-4}, suites=FAMILY, seed=14),
-    Check("ibayashi.def5", ("ibayashi.def5",), "symbolic", "Definition 5's quasi-potential vs the Freidlin-Wentzell one",
-          def5, suites=QUICK, basis=Basis.MODEL),
+    DEF5,
     Check("ibayashi.table1_jastrzebski", ("ibayashi.table1_jastrzebski",), "symbolic",
           "Table 1, Jastrzebski et al.'s order vs the derived V_0 (C = I)", table1_jastrzebski, suites=QUICK,
           basis=Basis.MODEL),
@@ -505,19 +486,16 @@ for check in (
           "discrete vs continuous SGD exit times over step sizes at fixed eta/B", lemma5,
           params={"curvature": 2.0, "half_width": 1.0, "eps2": 0.5, "steps": [0.04, 0.01, 0.0025], "n_paths": 20_000,
                   "max_time": 500.0, "false_alarm": 1e-4, "tolerance": 0.15}, suites=FAMILY, seed=13),
-    Check("ibayashi.lemma4", ("ibayashi.lemma4",), "symbolic", "Lemma 4 at kappa = 1 vs the exact V_0", lemma4,
-          suites=QUICK, basis=Basis.MODEL),
+    LEMMA4,
     Check("ibayashi.thm4", ("ibayashi.thm4",), "symbolic", "Theorem 4's Hamilton-Jacobi equation vs the exact V",
           thm4, suites=QUICK, basis=Basis.MODEL),
-):
-    register_check(check)
-    ORIGINAL_CHECKS[check.id] = check
+))}
 
 
 # ------------------------------------------------------------------------------ derived replacements
 def _correction(claim_id: str) -> dict:
     """The correction a refuted check attaches: a registered replacement with checks of its own below, printed as a
-    correction only once they pass (verify.report.correction_status)."""
+    correction only once they pass (verify.reports.verdicts.correction_status)."""
     from theory import get_claim
 
     rhs = get_claim(claim_id).rhs
@@ -528,14 +506,6 @@ def _judging(claim) -> tuple:
     """A replacement's check judges the replacement and cites the claims it corrects (so that a report filtered to
     an original runs the checks that can confirm its correction)."""
     return (claim.id, *claim.relations["corrects"])
-
-
-def replacement_identity(claim, derive, what: str):
-    """The replacement as registered against its derivation from the Model."""
-    def body(context: Context, params: dict) -> Finding:
-        derivation = derive()
-        return identity_finding(claim, derived_claim(claim, derivation.result, derivation), f"{claim.id} vs {what}")
-    return body
 
 
 def hj_replacement(context: Context, params: dict) -> Finding:
@@ -594,13 +564,22 @@ def thm2_replacement_quadrature(context: Context, params: dict) -> Finding:
                    evidence)
 
 
-for claim, derive, what in ((L.STEEPNESS_DERIVED, L.freidlin_wentzell_density, "the Freidlin-Wentzell Lagrangian"),
-                            (L.PROPOSITION_1_DERIVED, L.proximal_exit_exponent, "the exact V_0 of the proximal system"),
-                            (L.THEOREM_2_DERIVED, L.sgd_exit_exponent, "the exact V_0 (C = H)"),
-                            (L.THEOREM_3_DERIVED, L.sgd_exit_exponent, "the exact V_0 (C = H)"),
-                            (L.DEFINITION_5_DERIVED, L.sgd_quasi_potential, "the exact quasi-potential (C = H)")):
-    register_check(Check(f"{claim.id}.model", _judging(claim), "symbolic", f"{claim.id} against {what}",
-                         replacement_identity(claim, derive, what), suites=QUICK, basis=Basis.MODEL))
+def _replacement(claim, derive, what: str) -> Identity:
+    """A replacement as registered against its derivation from the Model; its check judges the replacement and cites
+    the claims it corrects (so that a report filtered to an original runs the checks that can confirm its
+    correction)."""
+    return Identity(claim, derive, f"{claim.id} vs {what}", Basis.MODEL, QUICK, id=f"{claim.id}.model",
+                    comparators=tuple(claim.relations["corrects"]), description=f"{claim.id} against {what}")
+
+
+REPLACEMENTS = [
+    _replacement(L.STEEPNESS_DERIVED, L.freidlin_wentzell_density, "the Freidlin-Wentzell Lagrangian"),
+    _replacement(L.PROPOSITION_1_DERIVED, L.proximal_exit_exponent, "the exact V_0 of the proximal system"),
+    _replacement(L.THEOREM_2_DERIVED, L.sgd_exit_exponent, "the exact V_0 (C = H)"),
+    _replacement(L.THEOREM_3_DERIVED, L.sgd_exit_exponent, "the exact V_0 (C = H)"),
+    _replacement(L.DEFINITION_5_DERIVED, L.sgd_quasi_potential, "the exact quasi-potential (C = H)"),
+]
+identity_checks(REPLACEMENTS)
 for check in (
     Check(f"{L.HJ_DERIVED.id}.model", _judging(L.HJ_DERIVED), "symbolic",
           "the Hamilton-Jacobi equation of the Freidlin-Wentzell action at the quasi-potential of the Model",

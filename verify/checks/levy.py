@@ -11,11 +11,11 @@ import numpy as np
 import sympy as sp
 import torch
 
-from numerics.device import resolve_device
-from numerics.estimators import normal_quantile, wilson_interval
-from numerics.montecarlo import simulate_exit
-from numerics.quadrature import mean_exit_time
-from numerics.stable import symmetric_stable
+from numerics.infra.device import resolve_device
+from numerics.sde.estimators import normal_quantile, wilson_interval
+from numerics.sde.engine import simulate_exit
+from numerics.exact.quadrature import mean_exit_time
+from numerics.sde.stable import symmetric_stable
 from theory import Interval, Model
 from theory import levy
 
@@ -123,6 +123,7 @@ def sampler_tail(context: Context, params: dict) -> Finding:
 
 
 # ------------------------------------------------------------------------------ 1-D exit law
+# 9 parameters: the run's scalars one by one, so that lru_cache can key the shared simulation on them
 @lru_cache(maxsize=4)
 def _exit_law_runs(alphas: tuple, epsilons: tuple, curvature: float, interval: tuple, n_paths: int, dt: float,
                    max_time: float, seed: int, device: str) -> tuple:

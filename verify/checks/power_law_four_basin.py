@@ -1,7 +1,8 @@
 """Check of seed 002 sec. 5.2 (Meng et al.): escape from the basin of (1, 1) of the 2-D four-basin loss by SGD,
 the Langevin discretisation and the power-law discretisation (002 eq. 12), on L and on 0.9 L.
 
-The model (002_0bd15634cbfb0ce4.txt sec. 5.2):
+The model (002_0bd15634cbfb0ce4.txt sec. 5.2; the formulas as SymPy objects in theory.power_law, FOUR_BASIN_LOSS
+and its derivatives; the torch model and the batched escape simulation in numerics.sde.four_basin):
 
     l(w) = 15 sum_j |w_j - 1|^2.5 |w_j + 1|^3,   L(w) = (1/n) sum_m l(w - x_m),   x_m ~ N(0, 0.01 I_2), n = 100
     SGD:        w <- w - eta g(w),  g = mean of grad l(w - x_m) over a mini-batch of size b      (002 eq. 2)
@@ -18,112 +19,27 @@ reported as measured.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.optimize import minimize
 
-from numerics.estimators import wilson_interval
-from numerics.optim import power_law_step
+from numerics.sde.estimators import wilson_interval
+# the model and the simulation live in numerics.sde.four_basin (the formulas in theory.power_law); the names are
+# imported here too because tests/test_power_law_four_basin.py reaches them through this module
+from numerics.sde.four_basin import (EscapeSetting, FourBasinLoss, escape_steps, four_basin_data, loss_1d,  # noqa: F401
+                                     loss_1d_derivative, loss_1d_second_derivative, simulate_escapes)
 from theory import power_law
 
 from ..check import Check, Context, Finding
 from ..outcome import Outcome, Verdict
 from ..suite import register_check
 
-#: argmax of |u - 1|^2.5 |u + 1|^3 on (-1, 1): 2.5 / (1 - u) = 3 / (1 + u), the ridge between two basins of l
-RIDGE = 1 / 11
 ESCAPE_DEFINITION = ("escaped = within the iterations, some coordinate of w_k became < 0 (left the quadrant of (1, 1); "
                      "the ridge of l between the basins lies at w_j = 1/11, so < 0 is just past it) or w_k became "
                      "non-finite; a path is dropped from the batch once it has escaped")
 
 
 FOUR_BASIN_CLAIM = power_law.FOUR_BASIN_CLAIM
-
-
-# ------------------------------------------------------------------------------ the model (002 sec. 5.2)
-def loss_1d(u):
-    """One coordinate of 002 sec. 5.2's l: 15 |u - 1|^2.5 |u + 1|^3 (numpy or torch)."""
-    return 15 * abs(u - 1) ** 2.5 * abs(u + 1) ** 3
-
-
-def loss_1d_derivative(u: torch.Tensor) -> torch.Tensor:
-    """d/du of 15 |u-1|^2.5 |u+1|^3 = 15 sqrt|u-1| |u+1| (2.5 (u-1) |u+1|^2 + 3 |u-1|^2 (u+1)): one sqrt per
-    entry instead of four powers, since this runs for every data point, path and step."""
-    a, b = (u - 1).abs(), (u + 1).abs()
-    return 15 * a.sqrt() * b * (2.5 * (u - 1) * b * b + 3 * a * a * (u + 1))
-
-
-def loss_1d_second_derivative(u: torch.Tensor) -> torch.Tensor:
-    """d^2/du^2 of 15 a^2.5 b^3, a = |u-1|, b = |u+1| (a' = sign(u-1), b' = sign(u+1) off the kinks):
-    15 (3.75 a^0.5 b^3 + 15 a^1.5 b^2 sign(u-1) sign(u+1) + 6 a^2.5 b)."""
-    a, b = (u - 1).abs(), (u + 1).abs()
-    return 15 * a.sqrt() * b * (3.75 * b * b + 15 * a * b * torch.sign(u - 1) * torch.sign(u + 1) + 6 * a * a)
-
-
-@dataclass(frozen=True)
-class FourBasinLoss:
-    """scale * L(w), L(w) = (1/n) sum_m l(w - x_m) (002 sec. 5.2); torch float64 throughout."""
-
-    data: torch.Tensor          # (n, 2)
-    scale: float = 1.0
-
-    def per_sample_gradients(self, w: torch.Tensor) -> torch.Tensor:
-        """(rows, n, 2): scale * grad l(w - x_m) for every row of w (rows, 2) and every data point."""
-        return self.scale * loss_1d_derivative(w[:, None, :] - self.data[None])
-
-    def gradient(self, w: torch.Tensor) -> torch.Tensor:
-        return self.per_sample_gradients(w).mean(1)
-
-    def minibatch_gradient(self, w: torch.Tensor, batch_size: int, generator: torch.Generator) -> torch.Tensor:
-        """g(w) of 002 eq. 2 per row: the mean over b indices drawn uniformly with replacement, so that
-        Cov(g) = Sigma(w) = (1/b)(per-sample covariance), as eq. 2 writes it."""
-        index = torch.randint(0, self.data.shape[0], (w.shape[0], batch_size), generator=generator)
-        return (self.scale * loss_1d_derivative(w[:, None, :] - self.data[index])).mean(1)
-
-    def gradient_covariance_trace(self, w: torch.Tensor, batch_size: int) -> torch.Tensor:
-        """Tr Sigma(w) = (1/b) ((1/n) sum_m |grad l_m|^2 - |grad L|^2) (002 eq. 2), exactly from the data."""
-        grads = self.per_sample_gradients(w)
-        return ((grads**2).sum(-1).mean(1) - (grads.mean(1) ** 2).sum(-1)) / batch_size
-
-    def hessian_diagonal_variance(self, w: torch.Tensor, batch_size: int) -> torch.Tensor:
-        """Var(h~_j) of 002 Prop. 1 per coordinate: the variance over data points of the per-sample Hessian
-        (diagonal, since l is a sum over coordinates), divided by b like Sigma."""
-        hessians = self.scale * loss_1d_second_derivative(w[None, :] - self.data)
-        return hessians.var(0, unbiased=False) / batch_size
-
-
-def four_basin_data(n: int, data_std: float, seed: int) -> tuple[torch.Tensor, np.ndarray]:
-    """The data set x_m ~ N(0, data_std^2 I_2) (numpy default_rng(seed)) and the minimiser of L near (1, 1):
-    the shifts x_m move it off (1, 1), so it is found numerically (scipy BFGS from (1, 1))."""
-    data = np.random.default_rng(seed).normal(0.0, data_std, size=(n, 2))
-    problem = FourBasinLoss(torch.as_tensor(data))
-
-    def value_and_gradient(w):
-        shifted = w[None, :] - data
-        return float(loss_1d(shifted).sum(1).mean()), problem.gradient(torch.as_tensor(w)[None])[0].numpy()
-
-    result = minimize(value_and_gradient, np.ones(2), jac=True, method="BFGS", options={"gtol": 1e-12})
-    return problem.data, result.x
-
-
-# ------------------------------------------------------------------------------ simulation
-def escape_steps(start: torch.Tensor, steps: int, update) -> np.ndarray:
-    """Run ``w <- update(w, rows)`` on a batch of paths; return per path the first step k (1-based) at which it
-    escaped (ESCAPE_DEFINITION), 0 where it stayed. ``rows`` are the indices of the paths still in the batch."""
-    alive = torch.arange(start.shape[0])
-    w = start.clone()
-    first = np.zeros(start.shape[0], dtype=int)
-    for k in range(1, steps + 1):
-        w = update(w, alive)
-        left = (w < 0).any(1) | ~torch.isfinite(w).all(1)
-        if left.any():
-            first[alive[left].numpy()] = k
-            w, alive = w[~left], alive[~left]
-            if alive.numel() == 0:
-                break
-    return first
 
 
 def _generator(*key: int) -> torch.Generator:
@@ -143,36 +59,23 @@ def _rate_row(loss_name: str, dynamic: str, first: np.ndarray, confidences: dict
 
 def _simulate_loss(problem: FourBasinLoss, name: str, w_star: torch.Tensor, params: dict, confidences: dict,
                    generators: tuple[torch.Generator, torch.Generator]) -> tuple[dict, list]:
-    """SGD, noise-free GD and eq. 12 for every lambda_1 on one (scaled) loss, started at w*."""
-    eta, steps, reps, b = params["eta"], params["iterations"], params["repetitions"], params["batch_size"]
+    """SGD, noise-free GD and eq. 12 for every lambda_1 on one (scaled) loss, started at w* (002 sec. 5.2)."""
+    eta, b = params["eta"], params["batch_size"]
     lambda1_grid = [float(x) for x in params["lambda1_grid"]]
     trace = float(problem.gradient_covariance_trace(w_star[None], b)[0])
     lambda_2 = math.sqrt(trace / 2)  # Tr Cov(lambda_2 xi_2) = 2 lambda_2^2 in d = 2 (002 sec. 5.2)
-    # l is a sum over coordinates, so the Hessian of L is diagonal: its eigenvalues are the diagonal
-    largest_curvature = float((problem.scale * loss_1d_second_derivative(w_star[None] - problem.data)).mean(0).max())
+    largest_curvature = float(problem.hessian_diagonal(w_star).max())
     setting = {"loss": name, "Tr Cov(g(w*))": trace, "lambda_2": lambda_2,
                "Tr Cov(lambda_2 xi_2) = 2 lambda_2^2": 2 * lambda_2**2,
                "eta * largest Hessian eigenvalue at w*": eta * largest_curvature,
                "gradient descent stable at w* (eta * lambda_max < 2)": eta * largest_curvature < 2}
-    sgd_generator, power_law_generator = generators
-    rows = []
-
-    sgd = escape_steps(w_star.repeat(reps, 1), steps,
-                       lambda w, alive: w - eta * problem.minibatch_gradient(w, b, sgd_generator))
-    rows.append(_rate_row(name, f"SGD (b={b})", sgd, confidences))
-
-    # noise-free control: one path suffices, gradient descent is deterministic
-    gd = escape_steps(w_star[None], steps, lambda w, alive: w - eta * problem.gradient(w))
-    rows.append(_rate_row(name, "gradient descent (no noise)", gd, confidences))
-
-    # every lambda_1 in one batch: one block of `reps` paths per lambda_1 (lambda_1 = 0 is Langevin)
-    state_std = torch.tensor(lambda1_grid, dtype=w_star.dtype).repeat_interleave(reps)[:, None]
-    power_law = escape_steps(w_star.repeat(reps * len(lambda1_grid), 1), steps,
-                             lambda w, alive: power_law_step(w, problem.gradient(w), eta, state_std[alive], lambda_2,
-                                                             w_star, power_law_generator))
-    for i, lambda_1 in enumerate(lambda1_grid):
+    first = simulate_escapes(problem, w_star, EscapeSetting(eta, params["iterations"], params["repetitions"], b,
+                                                            tuple(lambda1_grid), lambda_2), generators)
+    rows = [_rate_row(name, f"SGD (b={b})", first["sgd"], confidences),
+            _rate_row(name, "gradient descent (no noise)", first["gd"], confidences)]
+    for lambda_1, steps in zip(lambda1_grid, first["power_law"]):
         label = "Langevin (eq. 12, lambda_1 = 0)" if lambda_1 == 0 else f"power-law (eq. 12), lambda_1 = {lambda_1:g}"
-        rows.append(_rate_row(name, label, power_law[i * reps:(i + 1) * reps], confidences, lambda_1=lambda_1))
+        rows.append(_rate_row(name, label, steps, confidences, lambda_1=lambda_1))
     return setting, rows
 
 

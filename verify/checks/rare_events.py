@@ -9,9 +9,9 @@ import numpy as np
 import sympy as sp
 from scipy import stats
 
-from numerics.montecarlo import boundary_shift, simulate_exit
-from numerics.quadrature import mean_exit_time
-from numerics.rare_events import mean_exit_time_ams
+from numerics.sde.engine import boundary_shift, simulate_exit
+from numerics.exact.quadrature import mean_exit_time
+from numerics.rare.splitting import mean_exit_time_ams
 from theory import large_deviations as L
 from theory import power_law as P
 from theory.kramers import DOUBLE_WELL, stationary_points
@@ -193,7 +193,7 @@ def large_deviation_exponent(context: Context, params: dict) -> Finding:
     with V_0 = h r^2 / c (the exact quasi-potential of the 1-D quadratic, here r^2)."""
     h_, r_ = params["curvature"], params["half_width"]
     # the exit boundary is steep in units of the noise: Euler's discrete monitoring (boundary shift
-    # 0.5826 sigma sqrt(dt), numerics.montecarlo.boundary_shift) tilts ln E[tau] by up to ~ 2 r shift / eps^2, which
+    # 0.5826 sigma sqrt(dt), numerics.sde.engine.boundary_shift) tilts ln E[tau] by up to ~ 2 r shift / eps^2, which
     # grows as eps -> 0; the exact time at the shifted boundary bounds it (as in ibayashi.mc_sweep)
     points = [(e2, L.one_dimensional_quadratic(h_, h_, e2, r_),
                L.one_dimensional_quadratic(h_, h_, e2, r_ + boundary_shift(math.sqrt(e2 * h_), params["dt"])))

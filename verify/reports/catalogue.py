@@ -13,9 +13,10 @@ from pathlib import Path
 
 from theory import all_claims
 
-from .html_report import locator_of, paper_of
-from .report import _cell, basis_label, claim_verdict, claim_verdict_label, outcomes_by_claim, read_json
-from .runner import ONLY_CITED, VERDICT_ORDER
+from ..outputs import write_text_atomic
+from ..verdicts import ONLY_CITED, VERDICT_ORDER, basis_label, claim_verdict, claim_verdict_label, outcomes_by_claim
+from .html import locator_of, paper_of
+from .text import _cell, read_json
 
 DEFAULT_REPORT = "reports/full.json"
 NOT_RUN = "not run"
@@ -72,6 +73,5 @@ def render_catalogue(report_path: str | Path = DEFAULT_REPORT) -> str:
 
 def write_catalogue(report_path: str | Path, path: str | Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_catalogue(report_path))
+    write_text_atomic(path, render_catalogue(report_path))
     return path

@@ -27,20 +27,32 @@ import html
 import io
 import math
 import re
+from collections import Counter
 from pathlib import Path
 
 import sympy as sp
 
 from theory import get_claim
 from theory.claim import Claim
-from theory.sources import paper
 from theory.errors import UnknownIdError
+from theory.sources import paper
 
-from .outcome import Outcome, Verdict
-from .report import (BASIS_MEANINGS, VERDICT_MEANINGS, basis_label, claim_bases, claim_verdict_label,
-                     correction_entries, correction_status, decisive_outcome, format_value, outcomes_by_claim)
-from .runner import ONLY_CITED, Report
-
+from ..outcome import Outcome, Verdict
+from ..outputs import write_text_atomic
+from ..runner import Report
+from ..verdicts import (
+    BASIS_MEANINGS,
+    ONLY_CITED,
+    VERDICT_MEANINGS,
+    basis_label,
+    claim_bases,
+    claim_verdict_label,
+    correction_entries,
+    correction_status,
+    decisive_outcome,
+    outcomes_by_claim,
+)
+from .text import format_value, short_summary
 
 _COLOURS = {"VERIFIED": "#1a7f37", "REFUTED": "#a0148c", "INCONCLUSIVE": "#9a6700", "ERROR": "#cf222e",
             # agreement with the paper's own proof only: a colour of its own (and a dashed outline, see _STYLE)
@@ -274,7 +286,7 @@ def figure_data_uri(figure) -> str:
 def _plot_html(outcome: Outcome, cache: dict) -> str:
     """The check's evidence plot, drawn once per check; a plot that fails says why instead of breaking the page."""
     if outcome.check not in cache:
-        from .suite import get_check
+        from ..suite import get_check
 
         try:
             check = get_check(outcome.check)
@@ -378,6 +390,46 @@ table.evidence { font-size: 0.85em; }
 """
 
 
+def _robustness_html(robustness: dict | None) -> str:
+    """The robustness table (`escape verify --seeds`): every stochastic check's verdict per base seed, moving first."""
+    if not robustness:
+        return ""
+    from ..runner import moving_verdicts
+
+    moving = moving_verdicts(robustness)
+    seeds = list(next(iter(robustness.values())))
+    intro = (f"{len(robustness)} stochastic checks rerun at base seeds {', '.join(seeds)}: "
+             + (f"{len(moving)} verdict(s) move with the seed (not decided by the check's sizes)" if moving
+                else "no verdict moves") + ".")
+    rows = "".join(f"<tr><td>{html.escape(check)}</td>"
+                   + "".join(f"<td>{html.escape(robustness[check].get(seed, '—'))}</td>" for seed in seeds)
+                   + f"<td>{'yes' if check in moving else 'no'}</td></tr>"
+                   for check in [*moving, *(c for c in robustness if c not in moving)])
+    header = "".join(f"<th>seed {html.escape(seed)}</th>" for seed in seeds)
+    return (f'<h2 id="robustness">Robustness over base seeds</h2><p>{html.escape(intro)}</p><table><thead><tr>'
+            f"<th>check</th>{header}<th>moves</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _header_html(report: Report, claims: int) -> str:
+    """The page's head and the run's facts: command line and base seed, time, device, counts, versions."""
+    counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
+    claim_counts = ", ".join(f"{n} {v}" for v, n in report.claim_counts().items() if n)
+    title = f"escape-theory verification report: suite {report.suite}"
+    return "".join([
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1><ul>",
+        f'<li id="command">command: <code>{html.escape(report.command or "(run from Python)")}</code>, base seed '
+        f"{report.seed}</li>",
+        f"<li>started {html.escape(report.started)}, wall time {report.seconds:.1f} s on "
+        f"{html.escape(report.device)}" + (f", only <code>{html.escape(report.only)}</code>" if report.only
+                                           else "") + "</li>",
+        f'<li id="check-counts">{len(report.outcomes)} checks: {html.escape(counts)}</li>',
+        f'<li id="claim-counts">{claims} claims: {html.escape(claim_counts)} (each decided by the checks '
+        "that judge it; every check's own verdict and basis is listed under the claim)</li>",
+        "<li>versions: " + html.escape(", ".join(f"{k} {v}" for k, v in report.versions.items())) + "</li></ul>"])
+
+
 def render_html(report: Report) -> str:
     """The whole page as a string (see the module docstring)."""
     grouped = outcomes_by_claim(report.outcomes)
@@ -389,20 +441,7 @@ def render_html(report: Report) -> str:
         papers.setdefault(key, (heading, []))[1].append(claim_id)
     plots: dict[str, str] = {}
 
-    counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
-    claim_counts = ", ".join(f"{n} {v}" for v, n in report.claim_counts().items() if n)
-    title = f"escape-theory verification report: suite {report.suite}"
-    parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-             f"<style>{_STYLE}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1><ul>",
-             f"<li>started {html.escape(report.started)}, wall time {report.seconds:.1f} s on "
-             f"{html.escape(report.device)}" + (f", only <code>{html.escape(report.only)}</code>" if report.only
-                                                else "") + "</li>",
-             f'<li id="check-counts">{len(report.outcomes)} checks: {html.escape(counts)}</li>',
-             f'<li id="claim-counts">{len(grouped)} claims: {html.escape(claim_counts)} (each decided by the checks '
-             "that judge it; every check's own verdict and basis is listed under the claim)</li>",
-             "<li>versions: " + html.escape(", ".join(f"{k} {v}" for k, v in report.versions.items())) + "</li></ul>",
-             _legend(),
+    parts = [_header_html(report, len(grouped)), _legend(), _robustness_html(report.robustness),
              '<h2 id="summary">Claims</h2><table id="claims"><thead><tr><th>claim</th><th>paper</th>'
              "<th>theorem / equation</th><th>verdict</th><th>basis</th><th>key number (uncertainty)</th>"
              "<th>checks</th></tr></thead><tbody>"]
@@ -428,7 +467,10 @@ def render_html(report: Report) -> str:
     parts.append("</tbody></table>")
 
     for key, (heading, claim_ids) in papers.items():
-        parts.append(f'<section class="paper" id="{_anchor("paper", key)}"><h2>{html.escape(heading)}</h2>')
+        tally = Counter(claim_verdict_label(verdicts[claim_id]) for claim_id in claim_ids)
+        parts.append(f'<section class="paper" id="{_anchor("paper", key)}"><h2>{html.escape(heading)}</h2>'
+                     f'<p class="paper-counts">{len(claim_ids)} statements checked: '
+                     + html.escape(", ".join(f"{n} {label}" for label, n in tally.most_common())) + "</p>")
         for claim_id in claim_ids:
             parts.append(_claim_section(claim_id, claims[claim_id], grouped[claim_id], verdicts, plots,
                                         report.outcomes))
@@ -466,7 +508,7 @@ def _claim_section(claim_id: str, claim: Claim | None, outcomes: list[Outcome], 
                      f"{_verdict(outcome.verdict)}{_basis(outcome)}</h4>{_remarks(outcome)}"
                      + (f'<p class="comparators">comparators (cited; they keep their own verdicts): {comparators}</p>'
                         if comparators else "")
-                     + f"<p>{html.escape(outcome.summary)}</p>"
+                     + f"<p>{html.escape(short_summary(outcome.summary))}</p>"
                      f'<p class="note">seed {outcome.seed}, {outcome.seconds:.2f} s; key number: '
                      f"{html.escape(key_number(outcome))}</p>")
         if outcome.correction:
@@ -475,13 +517,14 @@ def _claim_section(claim_id: str, claim: Claim | None, outcomes: list[Outcome], 
             parts.append('<p class="note">no derived replacement: the evidence below shows where the statement '
                          "fails</p>")
         parts.append(_plot_html(outcome, plots))
-        parts.append(f"<details><summary>evidence</summary>{evidence_html(outcome.evidence)}</details></div>")
+        full = (f"<p><b>summary in full</b>: {html.escape(outcome.summary)}</p>"
+                if short_summary(outcome.summary) != " ".join(outcome.summary.split()) else "")
+        parts.append(f"<details><summary>evidence</summary>{full}{evidence_html(outcome.evidence)}</details></div>")
     parts.append("</article>")
     return "".join(parts)
 
 
 def write_html(report: Report, path: str | Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8")
+    write_text_atomic(path, render_html(report))
     return path

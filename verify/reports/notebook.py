@@ -22,8 +22,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from theory import get_claim
 from theory.errors import UnknownIdError
 
-from .check import Check
-from .suite import SUITES, checks_in, get_check
+from ..check import Check
+from ..outputs import write_text_atomic
+from ..suite import SUITES, checks_in, get_check
 
 
 def _targets(target: str) -> tuple[list[Check], str]:
@@ -66,9 +67,9 @@ def build_notebook(target: str, sizes: str = "quick") -> tuple[nbformat.Notebook
                           "states a claim, shows how the toolkit derived what it derived, runs the check, and "
                           "plots theory against computation. Change the sizes below to rerun at another scale."),
         new_code_cell("from verify import Context, get_check\n"
-                      "from verify.notebook import show_outcome\n"
+                      "from verify.reports.notebook import show_outcome\n"
                       "from verify.runner import environment_versions\n"
-                      "from numerics.device import describe_device, resolve_device\n\n"
+                      "from numerics import describe_device, resolve_device\n\n"
                       f"SIZES = {sizes!r}   # which suite's sizes: 'quick' or 'full'\n"
                       "DEVICE = 'auto'   # 'cpu', 'cuda', ...\n"
                       "SEED = 0\n\n"
@@ -102,7 +103,7 @@ def build_notebook(target: str, sizes: str = "quick") -> tuple[nbformat.Notebook
                                    "with nothing but its own proof, counted apart from VERIFIED), and every derived "
                                    "replacement, printed as a correction only where it passed the checks its original "
                                    "failed."))
-    cells.append(new_code_cell("from verify.notebook import show_claims\n\n"
+    cells.append(new_code_cell("from verify.reports.notebook import show_claims\n\n"
                                f"show_claims([{', '.join(variables)}])"))
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -111,8 +112,8 @@ def build_notebook(target: str, sizes: str = "quick") -> tuple[nbformat.Notebook
 
 def write_notebook(notebook: nbformat.NotebookNode, path: str | Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, path)
+    text = nbformat.writes(notebook)
+    write_text_atomic(path, text if text.endswith("\n") else text + "\n")   # as nbformat.write does
     return path
 
 
@@ -120,18 +121,30 @@ def execute_notebook(path: str | Path, timeout: int = 1200) -> Path:
     """Run every cell with nbclient in the notebook's directory and save the outputs in place."""
     from nbclient import NotebookClient
 
+    import tempfile
+
+    from jupyter_client import KernelManager
+
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    nbformat.write(notebook, path)
-    return path
+    # the kernel talks over Unix sockets in a private directory: over TCP it warns (rightly) that the channel is
+    # unencrypted, and IPC leaves its socket files where it is told
+    with tempfile.TemporaryDirectory(prefix="escape-kernel-") as sockets:
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        try:
+            NotebookClient(notebook, km=manager, timeout=timeout,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+        finally:   # a client given its manager leaves the kernel to it
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
+    return write_notebook(notebook, path)
 
 
 def outcome_markdown(outcome, outcomes=None) -> str:
     """An outcome as Markdown: its verdict with its basis, comparators, remarks, the derived replacement gated by
     report.correction_status against `outcomes` (default: this outcome alone), and its evidence."""
-    from .report import basis_label, correction_markdown, evidence_markdown
+    from ..verdicts import basis_label
+    from .text import correction_markdown, evidence_markdown
 
     lines = [f"**{outcome.verdict.value}** (basis: {basis_label(outcome)}) — {outcome.summary}  ",
              f"*{outcome.seconds:.2f} s, seed {outcome.seed}*", ""]
@@ -149,9 +162,8 @@ def outcome_markdown(outcome, outcomes=None) -> str:
 def claims_markdown(outcomes) -> str:
     """One verdict per claim judged or cited by these outcomes, the counts (CONSISTENT apart), and every derived
     replacement gated by report.correction_status against all of them."""
-    from .report import _cell, _counts, basis_label, claim_verdict, claim_verdict_label, correction_markdown, \
-        outcomes_by_claim
-    from .runner import ONLY_CITED, VERDICT_ORDER
+    from ..verdicts import ONLY_CITED, VERDICT_ORDER, basis_label, claim_verdict, claim_verdict_label, outcomes_by_claim
+    from .text import _cell, _counts, correction_markdown
 
     grouped = outcomes_by_claim(list(outcomes))
     verdicts = {claim_id: claim_verdict(claim_id, group) for claim_id, group in grouped.items()}

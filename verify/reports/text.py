@@ -1,4 +1,4 @@
-"""Reports of a suite run: JSON (schema in the foundation issue), Markdown (here) and HTML (html_report.py)."""
+"""Reports of a suite run: JSON (schema in the foundation issue), Markdown (here) and HTML (html.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,24 @@ from pathlib import Path
 
 from theory.errors import UserInputError
 
-from .outcome import Basis, Outcome, Verdict
-from .runner import Report
+from ..outcome import Outcome, Verdict
+from ..outputs import write_text_atomic
+from ..runner import Report
+from ..verdicts import (
+    BASIS_MEANINGS,
+    VERDICT_MEANINGS,
+    basis_label,
+    claim_bases,
+    claim_verdict_label,
+    correction_entries,
+    correction_status,
+    outcomes_by_claim,
+)
 
 
 def write_json(report: Report, path: str | Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report.to_json(), indent=2, allow_nan=False) + "\n")
+    write_text_atomic(path, json.dumps(report.to_json(), indent=2, allow_nan=False) + "\n")
     return path
 
 
@@ -25,7 +35,8 @@ def read_json(path: str | Path) -> Report:
         data = json.loads(path.read_text())
         outcomes = [Outcome(**{**o, "verdict": Verdict(o["verdict"])}) for o in data["outcomes"]]
         return Report(data["suite"], data["started"], float(data["seconds"]), data["device"], data["versions"],
-                      outcomes, only=data.get("only"))
+                      outcomes, only=data.get("only"), seed=data.get("seed", 0), command=data.get("command"),
+                      robustness=data.get("robustness"))
     except FileNotFoundError:
         raise UserInputError(f"no report at {path}: run `escape verify --json {path}` first") from None
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
@@ -33,95 +44,22 @@ def read_json(path: str | Path) -> Report:
             from None
 
 
-#: how the verdicts of several checks of one claim combine: a refutation by any check stands (DESIGN.md: REFUTED
-#: needs strong evidence, which each check states); then an error, then an open question; VERIFIED only if all agree
-_VERDICT_PRECEDENCE = (Verdict.REFUTED, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.VERIFIED)
-
-
-def outcome_basis(outcome: Outcome) -> Basis | None:
-    try:
-        return Basis(outcome.basis)
-    except ValueError:
-        return None
-
-
-def outcomes_by_claim(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
-    """Claim id -> the outcomes that judge it or cite it as a comparator, in run order; claims in order of first
-    appearance."""
-    grouped: dict[str, list[Outcome]] = {}
-    for outcome in outcomes:
-        for claim_id in (outcome.claim, *outcome.comparators):
-            grouped.setdefault(claim_id, []).append(outcome)
-    return grouped
-
-
-def deciding_outcomes(claim_id: str, outcomes: list[Outcome]) -> list[Outcome]:
-    """The outcomes that judge the claim (an outcome judges one claim; the claims it cites are comparators)."""
-    return [o for o in outcomes if o.claim == claim_id]
-
-
-def claim_verdict(claim_id: str, outcomes: list[Outcome]) -> Verdict | None:
-    """One verdict for a claim from the outcomes that judge it (DESIGN.md, "What a verdict means").
-
-    Its truth is decided by the independent bases (a derivation from the Model, mathematics, exact numerics,
-    simulation, experiment), with precedence REFUTED > ERROR > INCONCLUSIVE > VERIFIED; a units check can refute
-    but never verify on its own. Outcomes on the paper's own proof decide only where nothing independent judged the
-    claim: then a disagreement is REFUTED (the statement does not follow from its proof) and agreement is
-    CONSISTENT WITH ITS PROOF. A claim judged by nothing but its units is INCONCLUSIVE; one only cited as a comparator
-    has no verdict here (None). Reports list every check's own verdict and basis beside it."""
-    deciding = deciding_outcomes(claim_id, outcomes)
-    if not deciding:
-        return None  # only cited as a comparator: it keeps the verdict of the checks that judge it, elsewhere
-    # an outcome whose basis was not recorded (a report written before bases existed) counts as it did then
-    bases = [outcome_basis(o) for o in deciding]
-    independent = [o for o, b in zip(deciding, bases) if b is None or b.independent]
-    substantive = [o for o, b in zip(deciding, bases) if b is None or b.decides_truth]
-    errors = [o for o in deciding if o.verdict is Verdict.ERROR]
-    if any(o.verdict is Verdict.REFUTED for o in independent):
-        return Verdict.REFUTED
-    if errors:
-        return Verdict.ERROR
-    if substantive:
-        return next(v for v in _VERDICT_PRECEDENCE if any(o.verdict is v for o in substantive))
-    paper = [o for o, b in zip(deciding, bases) if b is Basis.PAPER]
-    if any(o.verdict is Verdict.REFUTED for o in paper):
-        return Verdict.REFUTED
-    if any(o.verdict is Verdict.CONSISTENT for o in paper):
-        return Verdict.CONSISTENT
-    return Verdict.INCONCLUSIVE
-
-
-#: a correction is printed as one only when its claim passed every check of these kinds that its original failed
-def correction_status(outcome: Outcome, outcomes: list[Outcome]) -> tuple[str, list[str]]:
-    """("confirmed" | "unconfirmed" | "unchecked" | "not run" | "none", reasons) for an outcome's derived replacement.
-
-    confirmed: the replacement is a registered claim, judged in this report by at least one check on a basis that
-    decides truth, with every method the original was refuted by (besides the units) among them, and every one of
-    its outcomes VERIFIED. unconfirmed: it was judged here and some check did not verify it, or a method is missing.
-    unchecked: the replacement is not a registered claim: the report then says that the correct form is not known
-    and shows what was derived. not run: it is a registered claim but none of its checks ran in this report (a
-    filtered or smaller suite): the report shows it as a replacement not confirmed here."""
-    if not outcome.correction:
-        return "none", []
-    replacement = outcome.correction.get("claim")
-    if not replacement:
-        return "unchecked", ["the derived form is not a claim with checks of its own"]
-    judged = deciding_outcomes(replacement, outcomes)
-    if not judged:
-        return "not run", [f"no check of {replacement} ran in this report (`escape verify --suite full` runs them)"]
-    # a replacement's own proof-only checks can at most agree (CONSISTENT); every other check must verify it
-    reasons = [f"{o.check}: {o.verdict.value}" for o in judged if o.verdict is not Verdict.VERIFIED
-               and not (o.verdict is Verdict.CONSISTENT and outcome_basis(o) is Basis.PAPER)]
-    failed_methods = {o.method for o in deciding_outcomes(outcome.claim, outcomes) if o.verdict is Verdict.REFUTED}
-    missing = failed_methods - {o.method for o in judged}
-    reasons += [f"no {m} check of {replacement}" for m in sorted(missing)]
-    if not any(outcome_basis(o) is not None and outcome_basis(o).decides_truth for o in judged):
-        reasons.append(f"{replacement} has no check on a basis that decides truth (units alone do not)")
-    return ("unconfirmed", reasons) if reasons else ("confirmed", [o.check for o in judged])
-
-
 def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+#: characters of a summary shown where a reader scans (tables, headings); the whole text stays in the evidence
+SUMMARY_CHARACTERS = 240
+
+
+def short_summary(summary: str, limit: int = SUMMARY_CHARACTERS) -> str:
+    """A summary for a table cell: at most `limit` characters, cut at a word and marked, so that a raw SymPy
+    difference never fills the report (the full summary is kept in the outcome and shown with the evidence)."""
+    summary = " ".join(str(summary).split())
+    if len(summary) <= limit:
+        return summary
+    cut = summary[:limit].rsplit(" ", 1)[0] if " " in summary[:limit] else summary[:limit]
+    return cut + " … (full text with the evidence)"
 
 
 def evidence_markdown(evidence: dict, indent: str = "") -> list[str]:
@@ -150,73 +88,6 @@ def format_value(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(format_value(v) for v in value) + "]"
     return str(value)
-
-
-#: the legend every report prints: what each verdict means (DESIGN.md, "What a verdict means")
-VERDICT_MEANINGS = {
-    Verdict.VERIFIED: "an independent basis (a derivation from the Model, an independent computation, exact numerics, "
-                      "simulation or a real-network experiment) agrees with the statement",
-    Verdict.CONSISTENT: "the statement agrees with its own proof (or the theorem it is said to follow from) and "
-                        "nothing independent judged it: consistency, not truth; counted apart from VERIFIED",
-    Verdict.REFUTED: "the statement disagrees with the basis named beside it, with the confidence stated in the "
-                     "evidence",
-    Verdict.INCONCLUSIVE: "the computation could not decide at its budget; for a claim, also: judged by nothing but "
-                          "its units (a necessary condition only)",
-    Verdict.ERROR: "the check did not run to a verdict; the reason is in its summary",
-}
-#: the legend of the bases a verdict rests on
-BASIS_MEANINGS = {
-    Basis.MODEL: "derived by the toolkit from the Model (generator, Fokker-Planck operator, jump intensity, exact "
-                 "solution)",
-    Basis.MATHEMATICS: "the statement is pure mathematics (an integral, a limit, a special-function identity), "
-                       "computed independently",
-    Basis.EXACT: "exact quadrature or a PDE solution of the Model, with its own error estimate",
-    Basis.SIMULATION: "Monte Carlo simulation of the Model, with an interval test",
-    Basis.EXPERIMENT: "training real networks",
-    Basis.UNITS: "both sides transform alike under a change of units: a necessary condition, never VERIFIED alone",
-    Basis.PAPER: "only the paper's own lines (its proof recomputed, or the theorem it is said to follow from): never "
-                 "VERIFIED, at most CONSISTENT WITH ITS PROOF",
-}
-#: said of an outcome with no basis recorded (a report written before bases were recorded)
-NO_BASIS = "not recorded"
-
-
-def basis_label(outcome: Outcome) -> str:
-    """The basis as reports print it; a value that is not a Basis (e.g. "undeclared") is printed as it is."""
-    return outcome.basis or NO_BASIS
-
-
-def decisive_outcome(claim_id: str, outcomes: list[Outcome], verdict: Verdict | None) -> Outcome | None:
-    """The outcome a claim's verdict repeats (for its key number): among those that judge the claim, one with that
-    verdict on a basis that decides truth, else on an independent basis, else any; None for a claim only cited.
-    A claim judged only by its units is INCONCLUSIVE although its units check may say VERIFIED: then the first."""
-    deciding = deciding_outcomes(claim_id, outcomes)
-    if not deciding:
-        return None
-
-    def rank(outcome: Outcome) -> tuple:
-        basis = outcome_basis(outcome)
-        return (outcome.verdict is not verdict, not (basis and basis.decides_truth),
-                not (basis and basis.independent))
-    return min(deciding, key=rank)
-
-
-def claim_bases(claim_id: str, outcomes: list[Outcome]) -> list[str]:
-    """The bases of the outcomes that judge a claim, each once, in run order."""
-    return list(dict.fromkeys(basis_label(o) for o in deciding_outcomes(claim_id, outcomes)))
-
-
-def claim_verdict_label(verdict: Verdict | None) -> str:
-    from .runner import ONLY_CITED
-
-    return verdict.value if verdict is not None else ONLY_CITED
-
-
-def correction_entries(correction: dict) -> list[tuple[str, str]]:
-    """(label, value) of what was derived: "derived" for the text, other forms by their names; the LaTeX and the
-    replacement's claim id are not entries (renderers show them apart)."""
-    return [("derived" if key == "text" else key, str(value)) for key, value in correction.items()
-            if key not in ("latex", "claim")]
 
 
 def correction_markdown(outcome: Outcome, outcomes: list[Outcome]) -> list[str]:
@@ -258,22 +129,44 @@ def legend_markdown() -> list[str]:
     return lines
 
 
+def robustness_markdown(robustness: dict | None) -> list[str]:
+    """The robustness table (`escape verify --seeds`): every stochastic check's verdict at each base seed, the ones
+    that move first."""
+    if not robustness:
+        return []
+    from ..runner import moving_verdicts
+
+    moving = moving_verdicts(robustness)
+    seeds = list(next(iter(robustness.values())))
+    lines = ["", "## Robustness over base seeds", "",
+             f"{len(robustness)} stochastic checks rerun at base seeds {', '.join(seeds)}: "
+             + (f"**{len(moving)} verdict(s) move with the seed** (not decided by the check's sizes)." if moving
+                else "no verdict moves."), "", "| check | " + " | ".join(f"seed {s}" for s in seeds) + " | moves |",
+             "| --- | " + " | ".join("---" for _ in seeds) + " | --- |"]
+    order = [*moving, *(c for c in robustness if c not in moving)]
+    lines += [f"| {check} | " + " | ".join(robustness[check].get(s, "—") for s in seeds)
+              + f" | {'**yes**' if check in moving else 'no'} |" for check in order]
+    return lines
+
+
 def render_markdown(report: Report) -> str:
     verdicts = report.claim_verdicts()
     grouped = outcomes_by_claim(report.outcomes)
     lines = [f"# escape-theory verification report: suite `{report.suite}`", "",
              f"- started: {report.started}, wall time {report.seconds:.1f} s"
              + (f", only `{report.only}`" if report.only else ""),
+             f"- command: `{report.command or '(run from Python)'}`, base seed {report.seed}",
              f"- device: {report.device}",
              "- versions: " + ", ".join(f"{k} {v}" for k, v in report.versions.items()),
              f"- checks: {len(report.outcomes)}: {_counts(report.counts())}",
              f"- claims: {len(verdicts)}: {_counts(report.claim_counts())}", ""]
     lines += legend_markdown()
+    lines += robustness_markdown(report.robustness)
     lines += ["", "## Checks", "",
               "| check | claim | comparators | method | basis | verdict | summary | seconds |",
               "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {o.check} | {_cell(o.claim)} | {_cell(', '.join(o.comparators)) or '—'} | {o.method} | "
-              f"{_cell(basis_label(o))} | **{o.verdict.value}** | {_cell(o.summary)} | {o.seconds:.2f} |"
+              f"{_cell(basis_label(o))} | **{o.verdict.value}** | {_cell(short_summary(o.summary))} | {o.seconds:.2f} |"
               for o in report.outcomes]
     lines += ["", "## Claims", "", "| claim | verdict | bases | judged by | cited by |",
               "| --- | --- | --- | --- | --- |"]
@@ -300,6 +193,5 @@ def render_markdown(report: Report) -> str:
 
 def write_markdown(report: Report, path: str | Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(report))
+    write_text_atomic(path, render_markdown(report))
     return path
