@@ -132,6 +132,20 @@ def test_quadrature_decides_with_the_stated_tolerance():
     assert kramers.evidence["exact / claim"] > 1.2 and kramers.verdict is Verdict.REFUTED
 
 
+def test_an_exponentially_large_time_is_judged_in_log_space():
+    """At D = 1e-9 Kramers' time is exp(2.5e8): no float holds it, the quadrature and the claim meet in log space
+    (issue 17: it used to be an ERROR "not finite")."""
+    from verify.check import Check, Context
+
+    claim = get_claim("kramers.symmetric_quartic_time")
+    finding = against_model(claim, {"D": 1e-9}, method="quadrature")
+    assert finding.evidence["log claim"] == pytest.approx(0.25e9, rel=1e-6)
+    assert finding.evidence["log exact"] == pytest.approx(finding.evidence["log claim"], rel=1e-12)
+    assert isinstance(finding.evidence["claim"], str) and "e+" in finding.evidence["claim"]
+    outcome = Check("t", (claim.id,), "quadrature", "", lambda c, p: finding).run(Context())
+    assert outcome.verdict is not Verdict.ERROR
+
+
 @pytest.fixture(scope="module")
 def exact_at_half():
     return float(mean_exit_time(DOUBLE_WELL.bind(D=0.5)))

@@ -257,6 +257,12 @@ def _against_montecarlo(claim: Claim, point: ModelPoint, *, n_paths, dt, max_tim
                    ("consistent: " if passed else "outside the allowed band: ") + shown, evidence)
 
 
+def _float_or_text(value) -> float | str:
+    """A float where it is one, else SymPy's text of the number (exp(2.5e8) overflows a float, not a Float)."""
+    number = float(value)
+    return number if math.isfinite(number) else str(sp.N(value, 8))
+
+
 def _against_quadrature(claim: Claim, point: ModelPoint, tolerance: float) -> Finding:
     from numerics.exact.quadrature import mean_exit_time
 
@@ -270,7 +276,9 @@ def _against_quadrature(claim: Claim, point: ModelPoint, tolerance: float) -> Fi
     passed = {"=": abs(ratio - 1) <= tolerance + error * ratio, "~": abs(ratio - 1) <= tolerance + error * ratio,
               "<=": ratio * (1 - error) <= 1 + tolerance, ">=": ratio * (1 + error) >= 1 - tolerance}[claim.relation]
     evidence = {"quantity": point.quantity, "at": point.values, "relation": claim.relation,
-                "claim": float(point.prediction), "log exact": exact.log_value,
+                # an exponentially large time stays in log space: as text where a float overflows
+                "claim": _float_or_text(point.prediction), "log claim": float(mpmath.log(point.prediction)),
+                "log exact": exact.log_value,
                 "exact / claim": ratio, "quadrature relative error": error, "quadrature": exact.method,
                 "model tolerance (relative, stated)": tolerance,
                 "confidence": "deterministic: decided within the quadrature's own error estimate (no false alarm)"}
