@@ -370,7 +370,7 @@ def verify(suite, only, device, seed, seed_range, json_path, markdown_path, html
     from rich.markup import escape
 
     from verify.outcome import Verdict
-    from verify.reports import basis_label, write_json, write_markdown
+    from verify.reports import basis_label
     from verify.runner import run_suite
 
     seeds = _seed_list(seed_range) if seed_range else None

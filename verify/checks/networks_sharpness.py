@@ -30,7 +30,7 @@ import time
 
 import numpy as np
 import sympy as sp
-from scipy import optimize, stats
+from scipy import stats
 
 from numerics.nets import sharpness as X
 from numerics.nets.data import breast_cancer
