@@ -100,6 +100,19 @@ def moving_verdicts(robustness: dict) -> dict:
     return {check: verdicts for check, verdicts in robustness.items() if len(set(verdicts.values())) > 1}
 
 
+def robustness_rows(robustness: dict) -> tuple[str, list[str], list[tuple[str, list[str], bool]]]:
+    """What every renderer shows of a robustness table: its one-sentence finding, the base seeds, and one row per
+    check (its verdict at each seed, whether it moves), the moving checks first."""
+    moving = moving_verdicts(robustness)
+    seeds = list(next(iter(robustness.values())))
+    finding = (f"{len(robustness)} stochastic checks rerun at base seeds {', '.join(seeds)}: "
+               + (f"{len(moving)} verdict(s) move with the seed (not decided by the check's sizes)" if moving
+                  else "no verdict moves") + ".")
+    order = [*moving, *(c for c in robustness if c not in moving)]
+    return finding, seeds, [(check, [robustness[check].get(s, "—") for s in seeds], check in moving)
+                            for check in order]
+
+
 def rerun_over_seeds(report: Report, seeds, device: str = "auto", progress: bool = False,
                      on_outcome: Callable[[Outcome], None] | None = None) -> dict:
     """check id -> {base seed: verdict}: the report's stochastic checks (STOCHASTIC_METHODS) rerun at every further

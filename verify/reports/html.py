@@ -394,20 +394,14 @@ def _robustness_html(robustness: dict | None) -> str:
     """The robustness table (`escape verify --seeds`): every stochastic check's verdict per base seed, moving first."""
     if not robustness:
         return ""
-    from ..runner import moving_verdicts
+    from ..runner import robustness_rows
 
-    moving = moving_verdicts(robustness)
-    seeds = list(next(iter(robustness.values())))
-    intro = (f"{len(robustness)} stochastic checks rerun at base seeds {', '.join(seeds)}: "
-             + (f"{len(moving)} verdict(s) move with the seed (not decided by the check's sizes)" if moving
-                else "no verdict moves") + ".")
-    rows = "".join(f"<tr><td>{html.escape(check)}</td>"
-                   + "".join(f"<td>{html.escape(robustness[check].get(seed, '—'))}</td>" for seed in seeds)
-                   + f"<td>{'yes' if check in moving else 'no'}</td></tr>"
-                   for check in [*moving, *(c for c in robustness if c not in moving)])
+    finding, seeds, rows = robustness_rows(robustness)
+    body = "".join(f"<tr><td>{html.escape(check)}</td>" + "".join(f"<td>{html.escape(v)}</td>" for v in verdicts)
+                   + f"<td>{'yes' if moves else 'no'}</td></tr>" for check, verdicts, moves in rows)
     header = "".join(f"<th>seed {html.escape(seed)}</th>" for seed in seeds)
-    return (f'<h2 id="robustness">Robustness over base seeds</h2><p>{html.escape(intro)}</p><table><thead><tr>'
-            f"<th>check</th>{header}<th>moves</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (f'<h2 id="robustness">Robustness over base seeds</h2><p>{html.escape(finding)}</p><table><thead><tr>'
+            f"<th>check</th>{header}<th>moves</th></tr></thead><tbody>{body}</tbody></table>")
 
 
 def _header_html(report: Report, claims: int) -> str:

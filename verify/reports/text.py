@@ -134,18 +134,14 @@ def robustness_markdown(robustness: dict | None) -> list[str]:
     that move first."""
     if not robustness:
         return []
-    from ..runner import moving_verdicts
+    from ..runner import robustness_rows
 
-    moving = moving_verdicts(robustness)
-    seeds = list(next(iter(robustness.values())))
-    lines = ["", "## Robustness over base seeds", "",
-             f"{len(robustness)} stochastic checks rerun at base seeds {', '.join(seeds)}: "
-             + (f"**{len(moving)} verdict(s) move with the seed** (not decided by the check's sizes)." if moving
-                else "no verdict moves."), "", "| check | " + " | ".join(f"seed {s}" for s in seeds) + " | moves |",
+    finding, seeds, rows = robustness_rows(robustness)
+    lines = ["", "## Robustness over base seeds", "", finding, "",
+             "| check | " + " | ".join(f"seed {s}" for s in seeds) + " | moves |",
              "| --- | " + " | ".join("---" for _ in seeds) + " | --- |"]
-    order = [*moving, *(c for c in robustness if c not in moving)]
-    lines += [f"| {check} | " + " | ".join(robustness[check].get(s, "—") for s in seeds)
-              + f" | {'**yes**' if check in moving else 'no'} |" for check in order]
+    lines += [f"| {check} | " + " | ".join(verdicts) + f" | {'**yes**' if moves else 'no'} |"
+              for check, verdicts, moves in rows]
     return lines
 
 
